@@ -1,0 +1,46 @@
+# Siyu — two commands on a fresh machine: `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+HOST ?= 127.0.0.1
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+
+.PHONY: setup demo test test-fast bench lint browser clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip wheel
+	$(BIN)/python -m pip install -q -e '.[dev,bench]'
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+# Debian's chromium for the simulator's browser test (playwright's own download is unreachable here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian chromium for the browser tests"; \
+	  (apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || \
+	  echo "WARNING: could not install chromium; browser tests will be skipped"; }
+
+demo: setup
+	$(BIN)/siyu demo --host $(HOST) --port $(PORT)
+
+test: setup browser
+	$(BIN)/lint-imports --config pyproject.toml
+	$(BIN)/python -m pytest -q -n 2 --dist loadgroup -m "not bench"
+
+test-fast: setup
+	$(BIN)/python -m pytest -q -x -m "not bench and not slow"
+
+bench: setup
+	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports --config pyproject.toml
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,1 @@
+"""Catalog: categories, products (SPU), SKUs, shelf history, search, import."""

@@ -1,0 +1,1 @@
+"""Customers (one per WeChat openid), their consents and saved addresses."""

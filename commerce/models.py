@@ -1,0 +1,12 @@
+"""Imports every model module so `Base.metadata` knows all tables (Alembic, create_all).
+
+Add a line here when a subdomain gains a `model.py`.
+"""
+
+from __future__ import annotations
+
+from commerce.catalog import model as catalog_model  # noqa: F401
+from commerce.customers import model as customers_model  # noqa: F401
+from commerce.db import Base
+
+metadata = Base.metadata

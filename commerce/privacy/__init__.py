@@ -1,0 +1,1 @@
+"""Personal data: encryption at rest, consent, export and deletion."""

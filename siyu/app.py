@@ -1,0 +1,70 @@
+"""The ASGI application: one port serves /wechat, /pay, product pages, health, metrics
+and — when `sandbox.enabled` — the platform sandbox and the web chat simulator."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable
+
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from siyu.container import Container
+
+log = logging.getLogger("siyu.app")
+
+RouteProvider = Callable[[Container], list[BaseRoute]]
+
+
+def _health_routes(c: Container) -> list[BaseRoute]:
+    async def healthz(_: Request) -> Response:
+        checks: dict[str, str] = {}
+        try:
+            with c.db.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            checks["db"] = "ok"
+        except Exception as exc:  # noqa: BLE001 - health reports, never raises
+            checks["db"] = f"error: {type(exc).__name__}"
+        try:
+            c.kv.set("healthz", "1", ttl=10)
+            checks["cache"] = "ok" if c.kv.get("healthz") == "1" else "error"
+        except Exception as exc:  # noqa: BLE001
+            checks["cache"] = f"error: {type(exc).__name__}"
+        ok = all(v == "ok" for v in checks.values())
+        return JSONResponse({"status": "ok" if ok else "degraded", "mode": c.settings.mode, **checks},
+                            status_code=200 if ok else 503)
+
+    async def metrics(_: Request) -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    return [Route("/healthz", healthz), Route("/metrics", metrics)]
+
+
+def route_providers() -> list[RouteProvider]:
+    """Every package's routes, in order.  Imported lazily so the app starts only what it needs."""
+    providers: list[RouteProvider] = [_health_routes]
+    from siyu import routes
+
+    providers.extend(routes.PROVIDERS)
+    return providers
+
+
+def create_app(c: Container) -> Starlette:
+    routes: list[BaseRoute] = []
+    for provider in route_providers():
+        routes.extend(provider(c))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        log.info("siyu ready (mode=%s)", c.settings.mode)
+        yield
+        c.close()
+
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.container = c
+    return app

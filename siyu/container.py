@@ -1,0 +1,82 @@
+"""Wiring: one `Container` per process builds every adapter from the settings, lazily.
+
+Nothing connects at import time.  `boot()` is the single entry point used by the
+CLI (`siyu demo|serve|worker|…`) and by tests.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from commerce.db import Database
+from commerce.privacy.crypto import KeyRing, KeyRingError, configure_keys
+from siyu.logs import configure_logging
+from siyu.settings import Settings, SettingsError, load_settings
+
+log = logging.getLogger("siyu")
+
+
+class Container:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    # -- infrastructure --------------------------------------------------
+    @cached_property
+    def data_dir(self) -> Path:
+        path = self.settings.data_dir.resolve()
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    @cached_property
+    def db(self) -> Database:
+        s = self.settings
+        if not s.database.url:
+            self.data_dir  # noqa: B018  (ensure the SQLite directory exists)
+        return Database.from_url(s.database_url, echo=s.database.echo, pool_size=s.database.pool_size)
+
+    @cached_property
+    def kv(self) -> Any:
+        from bot.kv import MemoryKV, RedisKV
+
+        return RedisKV(self.settings.redis.url) if self.settings.redis.url else MemoryKV()
+
+    def close(self) -> None:
+        if "db" in self.__dict__:
+            self.db.dispose()
+
+
+def _privacy_keys(settings: Settings) -> KeyRing:
+    """Production refuses to start without a key; the demo generates a local key file once."""
+    if settings.privacy.keys:
+        return KeyRing.parse(settings.privacy.keys)
+    key_file = Path(settings.privacy.key_file) if settings.privacy.key_file else None
+    if key_file is None and settings.mode == "demo":
+        key_file = settings.data_dir.resolve() / "keys" / "privacy.key"
+    if key_file is None:
+        raise SettingsError(
+            "配置错误 / invalid setting `privacy.keys` (SIYU_PRIVACY__KEYS): production needs a personal-data "
+            "encryption key / 生产模式必须配置个人信息加密密钥"
+        )
+    if not key_file.exists():
+        if settings.mode != "demo":
+            raise SettingsError(f"配置错误 / privacy key file not found: {key_file} / 找不到隐私密钥文件")
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(KeyRing.generate_spec("demo1") + "\n")
+        key_file.chmod(0o600)
+        log.warning("demo mode: generated a local personal-data key at %s (keep it; production uses env)", key_file)
+    try:
+        return KeyRing.parse(key_file.read_text().strip())
+    except KeyRingError as exc:
+        raise SettingsError(f"配置错误 / invalid privacy key in {key_file}: {exc}") from None
+
+
+def boot(settings: Settings | None = None, *, logging_on: bool = True) -> Container:
+    """Load settings, configure logging and keys, return the process's container."""
+    settings = settings or load_settings()
+    if logging_on:
+        configure_logging(settings.log_level, settings.log_json)
+    configure_keys(_privacy_keys(settings))
+    return Container(settings)
