@@ -1,0 +1,1 @@
+"""Entity extraction: regexes for numbers and identifiers, lookups for names, then resolution."""

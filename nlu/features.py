@@ -1,0 +1,58 @@
+"""Intent features of one message: char n-grams, jieba words and pinyin bigrams of the masked text.
+
+Entity spans are replaced by one placeholder character per entity type before
+featurising, so `买三件脐橙` and `买两件卫衣` look alike to the classifier and
+unseen product names do not distract it.  Digits all become `0`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import jieba
+
+from nlu.entities.patterns import Candidate
+from nlu.normalize import is_cjk
+from nlu.pinyin import char_pinyin
+
+PLACEHOLDERS = {
+    "product": "\ue000", "category": "\ue001", "price_min": "\ue002", "price_max": "\ue003",
+    "index": "\ue004", "quantity": "\ue005", "spec": "\ue006", "order_no": "\ue007",
+    "tracking_no": "\ue008", "carrier": "\ue009", "reason": "\ue00a", "amount": "\ue00b",
+    "payout_method": "\ue00c", "number": "\ue00d",
+}
+_DROP = set(" \t\r\n,，.。、;；:：\"'“”‘’()（）[]【】<>《》~～…-—_=+/\\|`^")
+MAX_NGRAM = 3
+
+
+def mask(norm: str, candidates: Iterable[Candidate]) -> str:
+    """`norm` with each entity span collapsed to its placeholder, digits as 0, separators dropped."""
+    out: list[str] = []
+    pos = 0
+    for cand in sorted(candidates, key=lambda c: c.start):
+        out.append(norm[pos:cand.start])
+        out.append(PLACEHOLDERS.get(cand.entity, ""))
+        pos = cand.end
+    out.append(norm[pos:])
+    text = "".join(out)
+    return "".join("0" if ch.isdigit() else ch for ch in text if ch not in _DROP)
+
+
+def featurize(masked: str, tokenizer: jieba.Tokenizer) -> list[str]:
+    """Unique feature strings for one masked message."""
+    feats: set[str] = set()
+    padded = f"^{masked}$"
+    for n in range(1, MAX_NGRAM + 1):
+        for i in range(len(padded) - n + 1):
+            feats.add(padded[i:i + n])
+    feats.discard("^")
+    feats.discard("$")
+    for word in tokenizer.lcut(masked):
+        if len(word) > 1 and word.strip():
+            feats.add("w:" + word)
+    syllables = [char_pinyin(ch) for ch in masked if is_cjk(ch)]
+    for a, b in zip(syllables, syllables[1:], strict=False):
+        feats.add(f"p:{a}_{b}")
+    if len(masked) <= 4:
+        feats.add("short:" + masked)
+    return list(feats)
