@@ -10,3 +10,5 @@ from commerce.customers import model as customers_model  # noqa: F401
 from commerce.db import Base
 
 metadata = Base.metadata
+from commerce.distribution import model as distribution_model  # noqa: F401,E402
+from commerce.distribution import ledger_model as distribution_ledger_model  # noqa: F401,E402
