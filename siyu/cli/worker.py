@@ -1,0 +1,58 @@
+"""`siyu worker` and `siyu beat`: the Celery processes, wired by the composition root.
+
+The container from `siyu.container.boot()` is installed as the worker runtime
+(tasks read `kv`, `wechat_api`, `poster_service`, `db`, `settings`, `jobs`
+from it).  TODO(lead): the container still needs `wechat_api` (issue 4) and
+`poster_service` (posters + commerce + the QR ticket) for `worker.deliver_poster`,
+and `jobs` for beat's `worker.run_job` entries.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+
+
+def _celery(container: Any) -> Any:
+    from worker.app import create_celery
+    from worker.runtime import set_runtime
+
+    set_runtime(container)
+    s = container.settings
+    return create_celery(s.celery.broker_url, s.celery_eager, s.celery.beat_schedule)
+
+
+def _boot() -> Any:
+    from siyu.container import boot
+
+    container = boot()
+    if container.settings.celery_eager:
+        typer.echo("celery.broker_url is empty (eager mode): tasks run inline, no worker needed. "
+                   "Set SIYU_CELERY__BROKER_URL to run one / 未配置消息队列，任务在进程内执行", err=True)
+        raise typer.Exit(2)
+    return container
+
+
+def worker_cmd(
+    concurrency: int = typer.Option(2, help="worker processes"),
+    pool: str = typer.Option("prefork", help="prefork | solo | threads"),
+    loglevel: str = typer.Option("INFO"),
+) -> None:
+    """Run a Celery worker: posters, settlement, payouts, reports, timeouts."""
+    from worker.process import run_worker
+
+    run_worker(_celery(_boot()), concurrency=concurrency, pool=pool, loglevel=loglevel)
+
+
+def beat_cmd(loglevel: str = typer.Option("INFO")) -> None:
+    """Run the beat scheduler (celery.beat_schedule in config.yml); run exactly one."""
+    from worker.process import run_beat
+
+    container = _boot()
+    run_beat(_celery(container), schedule_file=container.data_dir / "celerybeat-schedule", loglevel=loglevel)
+
+
+def register(root: typer.Typer) -> None:
+    root.command(name="worker")(worker_cmd)
+    root.command(name="beat")(beat_cmd)
