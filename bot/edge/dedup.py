@@ -1,0 +1,67 @@
+"""WeChat retries a callback it got no answer to within 5 s — up to 3 deliveries of one message.
+
+The first delivery claims the message's dedup key with one `SET NX` and, when the
+dialogue is done, stores the rendered reply under it.  A retry that finds the key
+waits for that reply (or `success` if the first delivery went the late path) and
+returns it: one effect, the same answer.  If the cache is down we fail open
+(answer anyway) — losing a message is worse than a rare duplicate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+from bot.kv import KV
+
+log = logging.getLogger("bot.edge")
+
+_PREFIX = "wx:dedup:"
+_PENDING = "p"
+_DONE = "d"
+_LATE = "l"
+POLL_SECONDS = 0.02
+
+
+class RetryLedger:
+    def __init__(self, kv: KV, ttl_seconds: float) -> None:
+        self._kv = kv
+        self._ttl = ttl_seconds
+
+    def claim(self, key: str) -> bool:
+        """True for the first delivery of this message (one cache round trip)."""
+        try:
+            return self._kv.set_nx(_PREFIX + key, _PENDING, self._ttl)
+        except Exception:  # noqa: BLE001 - fail open: answer rather than drop
+            log.warning("dedup cache unavailable; answering %s without dedup", key, exc_info=True)
+            return True
+
+    def finish(self, key: str, reply_xml: str) -> None:
+        self._store(key, _DONE + reply_xml)
+
+    def finish_late(self, key: str) -> None:
+        self._store(key, _LATE)
+
+    def _store(self, key: str, value: str) -> None:
+        try:
+            self._kv.set(_PREFIX + key, value, ttl=self._ttl)
+        except Exception:  # noqa: BLE001
+            log.warning("dedup cache unavailable; could not store the reply for %s", key, exc_info=True)
+
+    async def wait(self, key: str, deadline: float) -> str | None:
+        """The first delivery's reply XML, "" if it went the late path, None if still running."""
+        while True:
+            try:
+                value = self._kv.get(_PREFIX + key)
+            except Exception:  # noqa: BLE001
+                return None
+            if value is None:
+                return None
+            if value.startswith(_DONE):
+                return value[len(_DONE):]
+            if value == _LATE:
+                return ""
+            if time.monotonic() + POLL_SECONDS >= deadline:
+                return None
+            await asyncio.sleep(POLL_SECONDS)
