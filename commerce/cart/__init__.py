@@ -1,0 +1,1 @@
+"""Shopping cart: one persistent cart per customer (rows in `cart_items`)."""

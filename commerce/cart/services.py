@@ -1,0 +1,166 @@
+"""Cart use cases.  Services flush but never commit: the caller owns the unit of work.
+
+    with db.uow() as uow:
+        view = cart.add_item(uow, openid, sku_id, 2)
+        uow.commit()
+
+Adding validates the merged quantity against shelf status, stock and the per-user
+purchase limit (domain errors from `commerce.inventory.errors`); the cart view
+re-checks availability every time it is shown (stock and shelf change meanwhile).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+
+from commerce.cart.model import CartItem
+from commerce.catalog.model import Product, Sku
+from commerce.customers.model import Customer
+from commerce.customers.services import get_or_create
+from commerce.db import UnitOfWork
+from commerce.errors import InvalidInput
+from commerce.inventory import stock
+from commerce.inventory.limits import already_bought
+from commerce.orders import policy
+
+
+@dataclass(frozen=True)
+class CartLine:
+    sku_id: int
+    product_id: int
+    name: str
+    spec_text: str
+    unit_price_fen: int
+    quantity: int
+    subtotal_fen: int
+    available: bool
+    stock: int
+
+
+@dataclass(frozen=True)
+class CartView:
+    lines: tuple[CartLine, ...]
+    goods_fen: int  # available lines only
+    count: int  # pieces in the cart
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.lines
+
+    @property
+    def unavailable(self) -> tuple[CartLine, ...]:
+        return tuple(line for line in self.lines if not line.available)
+
+
+def _check_quantity(quantity: int, *, allow_zero: bool = False) -> None:
+    low = 0 if allow_zero else 1
+    if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < low:
+        raise InvalidInput("quantity", f"must be an integer >= {low}")
+    if quantity > policy.current().max_quantity_per_line:
+        raise InvalidInput("quantity", f"at most {policy.current().max_quantity_per_line} per line")
+
+
+def _item(uow: UnitOfWork, customer_id: int, sku_id: int) -> CartItem | None:
+    return uow.session.scalar(
+        select(CartItem).where(CartItem.customer_id == customer_id, CartItem.sku_id == sku_id)
+    )
+
+
+def _validate(uow: UnitOfWork, customer: Customer, sku_id: int, quantity: int) -> None:
+    sku, product = stock.load_skus(uow, [sku_id])[sku_id]
+    stock.ensure_sellable(sku, product, quantity)
+    if sku.purchase_limit is not None:
+        already = already_bought(uow, customer.id, [sku_id]).get(sku_id, 0)
+        stock.ensure_within_limit(sku, product, quantity, already)
+
+
+def add_item(uow: UnitOfWork, openid: str, sku_id: int, quantity: int = 1) -> CartView:
+    """Put `quantity` more of a SKU in the cart (merging with an existing line)."""
+    _check_quantity(quantity)
+    customer = get_or_create(uow, openid)
+    item = _item(uow, customer.id, sku_id)
+    total = quantity + (item.quantity if item else 0)
+    _check_quantity(total)
+    _validate(uow, customer, sku_id, total)
+    if item is None:
+        uow.session.add(CartItem(customer_id=customer.id, sku_id=sku_id, quantity=total))
+    else:
+        item.quantity = total
+    uow.session.flush()
+    return view_cart(uow, openid)
+
+
+def set_quantity(uow: UnitOfWork, openid: str, sku_id: int, quantity: int) -> CartView:
+    """Set a line's quantity; 0 removes the line."""
+    _check_quantity(quantity, allow_zero=True)
+    if quantity == 0:
+        return remove_item(uow, openid, sku_id)
+    customer = get_or_create(uow, openid)
+    _validate(uow, customer, sku_id, quantity)
+    item = _item(uow, customer.id, sku_id)
+    if item is None:
+        uow.session.add(CartItem(customer_id=customer.id, sku_id=sku_id, quantity=quantity))
+    else:
+        item.quantity = quantity
+    uow.session.flush()
+    return view_cart(uow, openid)
+
+
+def remove_item(uow: UnitOfWork, openid: str, sku_id: int) -> CartView:
+    customer = get_or_create(uow, openid)
+    uow.session.execute(delete(CartItem).where(CartItem.customer_id == customer.id, CartItem.sku_id == sku_id))
+    return view_cart(uow, openid)
+
+
+def clear(uow: UnitOfWork, openid: str) -> None:
+    customer = get_or_create(uow, openid)
+    uow.session.execute(delete(CartItem).where(CartItem.customer_id == customer.id))
+
+
+def remove_bought(uow: UnitOfWork, customer_id: int, sku_ids: list[int]) -> None:
+    """Drop the cart lines of SKUs that were just ordered (used by checkout)."""
+    uow.session.execute(
+        delete(CartItem).where(CartItem.customer_id == customer_id, CartItem.sku_id.in_(sku_ids))
+    )
+
+
+def cart_items(uow: UnitOfWork, customer_id: int) -> list[tuple[int, int]]:
+    """The cart as [(sku_id, quantity)], oldest line first."""
+    rows = uow.session.execute(
+        select(CartItem.sku_id, CartItem.quantity).where(CartItem.customer_id == customer_id).order_by(CartItem.id)
+    )
+    return [(int(s), int(q)) for s, q in rows.tuples()]
+
+
+def view_cart(uow: UnitOfWork, openid: str) -> CartView:
+    customer = get_or_create(uow, openid)
+    rows = uow.session.execute(
+        select(CartItem, Sku, Product)
+        .join(Sku, Sku.id == CartItem.sku_id)
+        .join(Product, Product.id == Sku.product_id)
+        .where(CartItem.customer_id == customer.id)
+        .order_by(CartItem.id)
+    ).tuples()
+    lines = tuple(_line(item, sku, product, customer.is_member) for item, sku, product in rows)
+    return CartView(
+        lines=lines,
+        goods_fen=sum(line.subtotal_fen for line in lines if line.available),
+        count=sum(line.quantity for line in lines),
+    )
+
+
+def _line(item: CartItem, sku: Sku, product: Product, is_member: bool) -> CartLine:
+    price = sku.unit_price_fen(is_member)
+    return CartLine(
+        sku_id=sku.id,
+        product_id=product.id,
+        name=product.name,
+        spec_text=sku.spec_text,
+        unit_price_fen=price,
+        quantity=item.quantity,
+        subtotal_fen=price * item.quantity,
+        available=bool(sku.on_shelf and product.on_shelf and sku.stock >= item.quantity),
+        stock=max(0, sku.stock),
+    )

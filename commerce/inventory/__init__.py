@@ -1,0 +1,1 @@
+"""Inventory: stock reservation and release, purchase limits, low-stock warnings."""

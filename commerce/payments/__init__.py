@@ -1,0 +1,1 @@
+"""Payments: the payment port (WeChat Pay v3 shaped), payment and refund records and use cases."""
