@@ -17,6 +17,7 @@ MAX_CHARS = 300  # longer input is truncated: messages are short, parse must sta
 _CONVERTER = opencc.OpenCC("t2s")
 _BLANK_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "So", "Sk", "Zl", "Zp", "Zs", "Mn", "Me"}
 _KEEP_MARKS = {"\u3007"}  # 〇 is a numeral
+_EMOJI_WORDS = {"👍": "好", "👌": "好", "🙏": "谢", "🛒": "车", "❤": "爱", "💰": "钱", "🧧": "红"}
 
 
 @lru_cache(maxsize=16384)
@@ -28,6 +29,8 @@ def _fold_char(ch: str) -> str:
         ch = chr(code - 0xFEE0)
     if ch in _KEEP_MARKS:
         return ch
+    if ch in _EMOJI_WORDS:  # a few emoji are words in chat: 👍 = 好
+        return _EMOJI_WORDS[ch]
     if unicodedata.category(ch) in _BLANK_CATEGORIES or 0x1F000 <= code <= 0x1FAFF:
         return " "
     low = ch.lower()

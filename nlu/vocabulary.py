@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from nlu.normalize import is_cjk, normalize
 from nlu.pinyin import char_pinyin, word_pinyin
@@ -37,8 +38,8 @@ class Vocabulary:
     def __init__(self, is_common_word: Callable[[str], bool] = lambda w: False) -> None:
         self._terms: dict[str, tuple[str, str]] = {}
         self._lengths: list[int] = []
-        self._by_pinyin: dict[str, tuple[str, str] | None] = {}
-        self._by_wildcard: dict[str, tuple[str, str] | None] = {}
+        self._by_pinyin: dict[str, tuple[str, str, str] | None] = {}
+        self._by_wildcard: dict[str, tuple[str, str, str] | None] = {}
         self._is_common_word = is_common_word
 
     def __contains__(self, surface: str) -> bool:
@@ -69,10 +70,10 @@ class Vocabulary:
         for key, target in self._terms.items():
             if target[0] not in FUZZY_TYPES or len(key) < MIN_FUZZY_LEN or not all(map(is_cjk, key)):
                 continue
-            _put_unique(self._by_pinyin, word_pinyin(key), target)
+            _put_unique(self._by_pinyin, word_pinyin(key), (*target, key))
             if len(key) >= 3:
                 for i in range(len(key)):
-                    _put_unique(self._by_wildcard, key[:i] + "?" + key[i + 1:], target)
+                    _put_unique(self._by_wildcard, key[:i] + "?" + key[i + 1:], (*target, key[i]))
 
     def find(self, norm: str, taken: list[bool]) -> list[Match]:
         """Non-overlapping exact matches (longest first), then fuzzy ones, on `norm`."""
@@ -120,20 +121,29 @@ class Vocabulary:
     def _fuzzy_target(self, window: str) -> tuple[str, str] | None:
         if self._is_common_word(window):
             return None
-        target = self._by_pinyin.get(" ".join(char_pinyin(ch) for ch in window))
+        sound = self._by_pinyin.get(" ".join(char_pinyin(ch) for ch in window))
+        target = None
+        if sound and any(a == b for a, b in zip(window, sound[2], strict=True)):
+            target = sound[:2]  # same sound and at least one same character: 脐澄 → 脐橙, not 以付 → 衣服
         if target is None and len(window) >= 3:
             for i in range(len(window)):
-                target = self._by_wildcard.get(window[:i] + "?" + window[i + 1:])
-                if target:
-                    break
+                typo = self._by_wildcard.get(window[:i] + "?" + window[i + 1:])
+                if typo and _sounds_alike(window[i], typo[2]):
+                    return typo[:2]
         return target
 
 
-def _put_unique(index: dict[str, tuple[str, str] | None], key: str, target: tuple[str, str]) -> None:
+def _put_unique(index: dict[str, Any], key: str, target: tuple[str, ...]) -> None:
     if key in index and index[key] != target:
         index[key] = None  # ambiguous: never guess between two terms
     else:
         index[key] = target
+
+
+def _sounds_alike(a: str, b: str) -> bool:
+    """A likely typo: same initial letter or same final (挑 tiao ~ 桃 tao), not 好 ~ 乳."""
+    pa, pb = char_pinyin(a), char_pinyin(b)
+    return pa[:1] == pb[:1] or pa[-2:] == pb[-2:]
 
 
 def _boundaries_ok(norm: str, start: int, end: int) -> bool:
