@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from commerce.clock import now
@@ -26,6 +26,14 @@ class Product(IdMixin, TimestampMixin, Base):
     """SPU."""
 
     __tablename__ = "products"
+    # Search prefilter on PostgreSQL (the migration must `CREATE EXTENSION IF NOT EXISTS pg_trgm`);
+    # SQLite has no trigram index and falls back to LIKE over a small catalog.
+    __table_args__ = (
+        Index(
+            "ix_products_search_text_trgm", "search_text",
+            postgresql_using="gin", postgresql_ops={"search_text": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
+    )
 
     code: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
