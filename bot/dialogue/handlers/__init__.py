@@ -1,0 +1,14 @@
+"""Default handlers, one module per concern; importing this package registers them on `router`."""
+
+from __future__ import annotations
+
+from bot.dialogue.handlers import (  # noqa: F401
+    address,
+    browse,
+    cart,
+    checkout,
+    fallback,
+    orders,
+    product,
+    welcome,
+)

@@ -1,0 +1,110 @@
+"""Browsing: categories, search with filters, recommendations (猜你喜欢), picking from a list."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+from bot import texts
+from bot.dialogue import render
+from bot.dialogue.context import Msg, Turn
+from bot.dialogue.refs import bare_ordinal, pick
+from bot.dialogue.router import Route, router
+from bot.dialogue.state import DialogState, Waiting
+from bot.messages import TextReply
+from commerce.catalog import services as catalog
+from nlu.types import Parse
+
+LIST_SIZE = 6
+
+
+def listed(state: DialogState, products: Sequence[Any], head: str) -> Turn:
+    """A numbered product list; remembers the ids so 「第二个」 and a bare 「2」 work next."""
+    ids = tuple(int(p.id) for p in products)
+    new = replace(state, products=ids, focus=ids[0] if len(ids) == 1 else state.focus)
+    return Turn(new.ask(Waiting.PICK, list="products"), TextReply(render.product_list(head, products)))
+
+
+def product_list_turn(
+    state: DialogState, msg: Msg, *, query: str = "", category: str | None = None,
+    price_min_fen: int | None = None, price_max_fen: int | None = None, quiet: bool = False,
+) -> Turn | None:
+    """Search and list; with `quiet`, None instead of a 'nothing found' reply."""
+    with msg.ctx.uow() as uow:
+        found = catalog.search_products(uow, query, category=category, price_min_fen=price_min_fen,
+                                        price_max_fen=price_max_fen, limit=LIST_SIZE, offset=0)
+    what = query or category or ""
+    if found:
+        return listed(state, found, texts.PRODUCT_LIST_HEAD.format(what=render.what(query, category)))
+    if quiet:
+        return None
+    filtered = price_min_fen is not None or price_max_fen is not None
+    template = texts.NO_PRODUCTS_FILTERED if filtered else texts.NO_PRODUCTS
+    return Turn(state, TextReply(template.format(what=f"「{what}」" if what else "")))
+
+
+@router.intent("search_product")
+def search(state: DialogState, msg: Msg) -> Turn:
+    p = msg.nlu
+    query = p.value("product") or ("" if p.value("category") else render.search_terms(msg.text))
+    if not query and not p.value("category") and p.value("price_max") is None and p.value("price_min") is None:
+        return Turn(state, TextReply(texts.SEARCH_PROMPT))
+    turn = product_list_turn(state, msg, query=str(query), category=p.value("category"),
+                             price_min_fen=p.value("price_min"), price_max_fen=p.value("price_max"))
+    assert turn is not None
+    return turn
+
+
+@router.intent("search_prompt")
+@router.keyword("搜索", "搜索商品", "搜商品", "找商品")
+def search_prompt(state: DialogState, msg: Msg) -> Turn:
+    return Turn(state, TextReply(texts.SEARCH_PROMPT))
+
+
+@router.intent("browse_category")
+@router.keyword("全部分类", "分类", "所有分类", "商品分类", "逛逛", "逛商城")
+def browse(state: DialogState, msg: Msg) -> Turn:
+    category = msg.nlu.value("category") if msg.inbound.kind == "text" else None
+    if category or msg.nlu.value("price_max") is not None:
+        return search(state, msg)
+    with msg.ctx.uow() as uow:
+        categories = catalog.list_categories(uow)
+    names = [c.name for c in categories if c.parent_id is None and c.product_count > 0]
+    if not names:
+        return Turn(state, TextReply(texts.NO_CATEGORIES))
+    return Turn(state.ask(Waiting.PICK, list="categories", names=names), TextReply(render.category_list(names)))
+
+
+@router.intent("recommend")
+@router.keyword("猜你喜欢", "推荐", "热销", "爆款", "有什么推荐", "随便看看")
+def recommend(state: DialogState, msg: Msg) -> Turn:
+    with msg.ctx.uow() as uow:
+        products = catalog.best_sellers(uow, LIST_SIZE)
+    if not products:
+        return Turn(state, TextReply(texts.NO_CATEGORIES))
+    return listed(state, products, texts.RECOMMEND_HEAD)
+
+
+@router.pending(Waiting.PICK)
+def pick_from_list(state: DialogState, msg: Msg) -> Turn | None:
+    """A bare 「2」/「第二个」 (or a category name) right after a numbered list."""
+    assert state.pending is not None
+    data = state.pending.data
+    index = bare_ordinal(msg.text)
+    if data.get("list") == "categories":
+        names = [str(n) for n in data.get("names", ())]
+        name = pick(names, index) if index else (msg.text if msg.text in names else None)
+        if name is None:
+            return None if index is None else Turn(state, TextReply(render.no_index(index, len(names))))
+        turn = product_list_turn(state.settled(), msg, category=name)
+        assert turn is not None
+        return turn
+    if index is None:
+        return None
+    intent = {"products": "product_detail", "orders": "order_status"}
+    name = intent.get(str(data.get("list")), "product_detail")
+    handler = router.find(Route.INTENT, name)
+    assert handler is not None
+    parse = Parse(text=msg.text, intent=name, confidence=1.0, entities=(render.index_entity(msg.text, index),))
+    return handler(state, msg.with_parse(parse))

@@ -1,0 +1,84 @@
+"""Checkout: confirm lines, receiver and price breakdown in one message, then place the order and
+send the pay link.  No saved receiver → the address form (`address.py`) runs first."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+
+from bot import texts
+from bot.dialogue import render
+from bot.dialogue.answers import is_change, is_no, is_yes
+from bot.dialogue.context import Msg, Turn
+from bot.dialogue.router import router
+from bot.dialogue.state import DialogState, Waiting
+from bot.messages import NewsReply, TextReply
+from commerce.customers import services as customers
+from commerce.customers.model import Address
+from commerce.db import UnitOfWork
+from commerce.orders import policy
+from commerce.orders import services as orders
+from commerce.orders.views import OrderView, mask_address
+from commerce.privacy.crypto import mask_name, mask_phone
+
+
+def receiver_text(addr: Address) -> str:
+    return texts.SAVED_ADDRESS.format(name=mask_name(addr.receiver_name), phone=mask_phone(addr.phone),
+                                      address=mask_address(addr.province, addr.detail))
+
+
+def confirmation(uow: UnitOfWork, state: DialogState, msg: Msg, addr: Address) -> Turn:
+    """Lines + breakdown (shipping to the receiver's province) + receiver; waits for 确认."""
+    preview = orders.preview_checkout(uow, msg.openid, province=addr.province)
+    body = "\n".join([texts.CHECKOUT_LINES_HEAD, render.order_lines(preview.lines), render.breakdown(preview),
+                      receiver_text(addr), texts.ASK_ORDER_OK])
+    key = f"dlg-{uuid.uuid4().hex[:20]}"
+    asked = replace(state, form={}).ask(Waiting.ORDER_OK, address_id=addr.id, key=key)
+    return Turn(asked, TextReply(body))
+
+
+@router.intent("checkout")
+@router.keyword("结算", "去结算", "下单", "买单", "结账", "付款", "去付款", "立即购买", "結算")
+def checkout(state: DialogState, msg: Msg) -> Turn:
+    with msg.ctx.uow() as uow:
+        customer = customers.get_or_create(uow, msg.openid)
+        addr = customers.default_address(uow, msg.openid)
+        if addr is not None:
+            turn = confirmation(uow, state, msg, addr)
+        else:
+            preview = orders.preview_checkout(uow, msg.openid)  # raises EmptyCheckout on an empty cart
+            lines = texts.CHECKOUT_LINES_HEAD + "\n" + render.order_lines(preview.lines)
+            if customer.consent_personal_data_at is None:
+                turn = Turn(state.ask(Waiting.CONSENT), TextReply(lines + "\n\n" + texts.ASK_CONSENT))
+            else:
+                turn = Turn(state.ask(Waiting.NAME), TextReply(lines + "\n\n" + texts.ASK_NAME))
+        uow.commit()
+    return turn
+
+
+def pay_link(msg: Msg, order: OrderView) -> NewsReply:
+    lines = "、".join(texts.PAY_DESC_LINE.format(name=line.name, qty=line.quantity) for line in order.lines)
+    minutes = int(policy.current().payment_timeout.total_seconds() // 60)
+    return NewsReply(
+        title=texts.PAY_TITLE.format(order_no=order.order_no, payable=texts.yuan(order.payable_fen)),
+        description=texts.PAY_DESC.format(lines=lines, minutes=minutes),
+        url=msg.ctx.url(f"pay/{order.order_no}"),
+    )
+
+
+@router.pending(Waiting.ORDER_OK)
+def answer_order(state: DialogState, msg: Msg) -> Turn | None:
+    assert state.pending is not None
+    data = state.pending.data
+    if is_change(msg):
+        return Turn(state.ask(Waiting.NAME), TextReply(texts.ASK_NAME))
+    if is_no(msg):
+        return Turn(state.settled(), TextReply(texts.FORM_CANCELLED))
+    if not is_yes(msg):
+        return None
+    with msg.ctx.uow() as uow:
+        order = orders.place_order(uow, msg.openid, address_id=int(data["address_id"]),
+                                   idempotency_key=str(data["key"]))
+        uow.commit()
+    new = replace(state.settled(), orders=(order.order_no,), cart=())
+    return Turn(new, pay_link(msg, order))

@@ -1,0 +1,99 @@
+"""My orders, order status by number or position, cancelling an unpaid order (with confirmation)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot import texts
+from bot.dialogue import render
+from bot.dialogue.answers import is_no, is_yes
+from bot.dialogue.context import Msg, Turn
+from bot.dialogue.refs import pick
+from bot.dialogue.router import router
+from bot.dialogue.state import DialogState, Waiting
+from bot.messages import TextReply
+from commerce.orders import services as orders
+from commerce.orders.states import OrderStatus
+from commerce.orders.views import OrderView
+
+RECENT = 5
+
+
+def summary(order: OrderView) -> str:
+    names = "、".join(f"{line.name}×{line.quantity}" for line in order.lines[:3])
+    return names + ("等" if len(order.lines) > 3 else "")
+
+
+def order_no_of(state: DialogState, msg: Msg) -> str | None:
+    """An order number in the text, or a position in the last order list (「第二个」)."""
+    number = msg.nlu.value("order_no")
+    if number:
+        return str(number).upper()
+    index = msg.nlu.value("index")
+    if isinstance(index, int):
+        return pick(state.orders, index)
+    return None
+
+
+@router.intent("my_orders")
+@router.keyword("我的订单", "订单", "查订单", "全部订单", "訂單", "我的訂單")
+def my_orders(state: DialogState, msg: Msg) -> Turn:
+    with msg.ctx.uow() as uow:
+        recent = orders.list_orders(uow, msg.openid, limit=RECENT)
+    if not recent:
+        return Turn(state, TextReply(texts.NO_ORDERS))
+    lines = [texts.ORDERS_HEAD]
+    lines += [texts.ORDER_LINE.format(n=n, order_no=o.order_no, status=texts.status_text(o.status),
+                                      payable=texts.yuan(o.payable_fen), summary=summary(o))
+              for n, o in enumerate(recent, 1)]
+    lines.append(texts.ORDERS_TAIL)
+    new = replace(state, orders=tuple(o.order_no for o in recent)).ask(Waiting.PICK, list="orders")
+    return Turn(new, TextReply("\n".join(lines)))
+
+
+@router.intent("order_status", "track_logistics")
+def order_status(state: DialogState, msg: Msg) -> Turn:
+    order_no = order_no_of(state, msg)
+    if order_no is None:
+        return my_orders(state, msg) if not state.orders else Turn(state, TextReply(texts.ASK_ORDER_NO))
+    with msg.ctx.uow() as uow:
+        order = orders.get_order(uow, order_no, openid=msg.openid)
+    body = texts.ORDER_DETAIL.format(order_no=order.order_no, status=texts.status_text(order.status),
+                                     lines=render.order_lines(order.lines), payable=texts.yuan(order.payable_fen))
+    if order.status == OrderStatus.PENDING_PAYMENT:
+        body += "\n" + texts.PAY_AGAIN.format(url=msg.ctx.url(f"pay/{order.order_no}"))
+    elif order.tracking_no:
+        body += "\n" + texts.TRACKING.format(carrier=order.carrier or "", tracking_no=order.tracking_no)
+    return Turn(replace(state.settled(), orders=state.orders or (order.order_no,)), TextReply(body))
+
+
+@router.intent("cancel_order")
+def cancel(state: DialogState, msg: Msg) -> Turn:
+    order_no = order_no_of(state, msg)
+    with msg.ctx.uow() as uow:
+        if order_no is None:
+            unpaid = orders.list_orders(uow, msg.openid, limit=1, status=OrderStatus.PENDING_PAYMENT)
+            order = unpaid[0] if unpaid else None
+        else:
+            order = orders.get_order(uow, order_no, openid=msg.openid)
+    if order is None:
+        return Turn(state.settled(), TextReply(texts.NOTHING_TO_CANCEL))
+    if order.status != OrderStatus.PENDING_PAYMENT:
+        why = texts.NOT_CANCELLABLE.format(order_no=order.order_no, status=texts.status_text(order.status))
+        return Turn(state.settled(), TextReply(why))
+    ask = texts.ASK_CANCEL_OK.format(order_no=order.order_no, payable=texts.yuan(order.payable_fen))
+    return Turn(state.ask(Waiting.CANCEL_OK, order_no=order.order_no), TextReply(ask))
+
+
+@router.pending(Waiting.CANCEL_OK)
+def answer_cancel(state: DialogState, msg: Msg) -> Turn | None:
+    assert state.pending is not None
+    if is_no(msg):
+        return Turn(state.settled(), TextReply(texts.CANCEL_KEPT))
+    if not is_yes(msg):
+        return None
+    order_no = str(state.pending.data["order_no"])
+    with msg.ctx.uow() as uow:
+        orders.cancel_order(uow, order_no, openid=msg.openid, reason=texts.CANCEL_REASON)
+        uow.commit()
+    return Turn(state.settled(), TextReply(texts.CANCELLED.format(order_no=order_no)))

@@ -1,0 +1,148 @@
+"""Turning commerce views into reply text: numbered lists, the product card, cart and price lines."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from bot import texts
+from bot.dialogue.context import Ctx
+from bot.messages import NewsReply
+from commerce.catalog.views import ProductView, SkuView
+from nlu.types import Entity
+
+MAX_SELLING_POINTS = 3
+_FILLER = re.compile(
+    r"(我想|我要|想要|想买|我想买|帮我|给我|请|搜一下|搜索|搜|找一下|找找|找|查一下|看看|有没有|有吗|有么|有什么|"
+    r"卖不卖|买|一下|的吗|吗|呢|吧|啊|呀|商品|东西)"
+)
+
+
+def search_terms(text: str) -> str:
+    """The product words of a search sentence: 「帮我找一下脐橙」 → 「脐橙」."""
+    return _FILLER.sub("", text).strip(" ，,。.?？!！~")
+
+
+def what(query: str, category: str | None) -> str:
+    label = query or category or ""
+    return f"「{label}」" if label else "商品"
+
+
+def price_from(product: ProductView) -> str:
+    prices = {s.price_fen for s in product.skus}
+    base = texts.yuan(product.min_price_fen)
+    return base + "起" if len(prices) > 1 else base
+
+
+def product_list(head: str, products: Sequence[ProductView]) -> str:
+    lines = [head]
+    for n, p in enumerate(products, 1):
+        badge = texts.SOLD_OUT_BADGE if p.total_stock <= 0 else ""
+        lines.append(texts.PRODUCT_LINE.format(n=n, name=p.name, price=price_from(p), badge=badge)
+                     .replace("起起", "起"))
+    lines.append(texts.PRODUCT_LIST_TAIL)
+    return "\n".join(lines)
+
+
+def category_list(names: Sequence[str]) -> str:
+    lines = [texts.CATEGORIES_HEAD]
+    lines += [texts.CATEGORY_LINE.format(n=n, name=name) for n, name in enumerate(names, 1)]
+    return "\n".join(lines)
+
+
+def no_index(n: int, total: int) -> str:
+    return texts.NO_INDEX.format(n=n, total=total) if total else texts.NO_LIST
+
+
+def index_entity(text: str, index: int) -> Entity:
+    return Entity("index", text, 0, len(text), index)
+
+
+def product_card(ctx: Ctx, product: ProductView) -> NewsReply:
+    """The one-article news card: facts in the description, image, link to the mobile product page."""
+    lines = [product.subtitle] if product.subtitle else []
+    original = next((s.original_price_fen for s in product.skus if s.original_price_fen), None)
+    lines.append(texts.DETAIL_PRICE.format(
+        price=price_from(product), original=f"（原价{texts.yuan(original)}）" if original else ""))
+    if product.member_min_price_fen is not None and product.member_min_price_fen < product.min_price_fen:
+        lines.append(texts.DETAIL_MEMBER.format(price=texts.yuan(product.member_min_price_fen)))
+    lines.append(texts.DETAIL_STOCK.format(stock=product.total_stock if product.total_stock > 0 else "已售罄"))
+    specs = [s.spec_text for s in product.skus if s.spec_text]
+    if specs:
+        lines.append(texts.DETAIL_SPECS.format(specs=" / ".join(specs)))
+    lines += ["· " + point for point in product.selling_points[:MAX_SELLING_POINTS]]
+    lines.append(texts.DETAIL_TAIL)
+    return NewsReply(
+        title=texts.DETAIL_TITLE.format(name=product.name, price=price_from(product)),
+        description="\n".join(lines),
+        url=ctx.url(f"p/{product.id}"),
+        picurl=ctx.media_url(product.images[0]) if product.images else "",
+    )
+
+
+def spec_question(product: ProductView) -> str:
+    lines = [texts.ASK_SPEC.format(name=product.name)]
+    for n, sku in enumerate(product.skus, 1):
+        stock = texts.SPEC_OUT if sku.stock <= 0 else ""
+        lines.append(texts.SPEC_LINE.format(n=n, spec=sku.spec_text, price=texts.yuan(sku.price_fen), stock=stock))
+    example = product.skus[0].spec_text if product.skus else "1"
+    lines.append(texts.ASK_SPEC_TAIL.format(example=example))
+    return "\n".join(lines)
+
+
+def cart_text(cart: Any) -> str:
+    if not cart.lines:
+        return texts.CART_EMPTY
+    lines = [texts.CART_HEAD]
+    for n, line in enumerate(cart.lines, 1):
+        lines.append(texts.CART_LINE.format(n=n, name=line.name, spec=line.spec_text,
+                                            price=texts.yuan(line.unit_price_fen), qty=line.quantity))
+    lines.append(texts.CART_TOTAL.format(total=texts.yuan(cart.goods_fen), count=cart.count))
+    lines.append(texts.CART_TAIL)
+    return "\n".join(lines)
+
+
+def breakdown(preview: Any) -> str:
+    """Goods, discount, shipping, payable (and points, when used)."""
+    text = texts.BREAKDOWN.format(goods=texts.yuan(preview.goods_fen), discount=texts.yuan(preview.discount_fen),
+                                  shipping=texts.yuan(preview.shipping_fen), payable=texts.yuan(preview.payable_fen))
+    points = getattr(preview, "points_fen", 0) or 0
+    return text + ("\n" + texts.POINTS_LINE.format(points=texts.yuan(points)) if points else "")
+
+
+def line_name(line: Any) -> str:
+    return str(getattr(line, "name", "") or getattr(line, "product_name", ""))
+
+
+def order_lines(lines: Sequence[Any]) -> str:
+    return "\n".join(
+        texts.CHECKOUT_LINE.format(name=line_name(line), spec=getattr(line, "spec_text", ""),
+                                   qty=line.quantity, amount=texts.yuan(_line_amount(line)))
+        for line in lines
+    )
+
+
+def _line_amount(line: Any) -> int:
+    for attr in ("subtotal_fen", "amount_fen", "goods_fen"):
+        value = getattr(line, attr, None)
+        if value is not None:
+            return int(value)
+    return int(line.unit_price_fen) * int(line.quantity)
+
+
+def spec_of(skus: Sequence[SkuView], hint: str) -> SkuView | None:
+    """A spec by its position (「2」「第二个」) or text (「XL」「5斤」) among the listed SKUs."""
+    from bot.dialogue.refs import bare_ordinal, pick
+
+    index = bare_ordinal(hint)
+    if index is not None:
+        return pick(skus, index)
+    folded = hint.lower().replace(" ", "")
+    exact = [s for s in skus if s.spec_text.lower().replace(" ", "") == folded]
+    if exact:
+        return exact[0]
+    scored = [(max((len(v) for v in s.spec.values() if v and v.lower() in folded), default=0), s) for s in skus]
+    best = max((score for score, _ in scored), default=0)
+    top = [s for score, s in scored if score == best and best > 0]
+    return top[0] if len(top) == 1 else None

@@ -1,0 +1,106 @@
+"""Per-user dialogue state: what was shown last, what we are waiting for, the form in progress.
+
+State is a frozen value; handlers return a new one (`dataclasses.replace`).  It is
+stored as compact JSON in the KV store with a short TTL (one get + one set per
+message), so a user who comes back after half an hour starts fresh.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import asdict, dataclass, field, replace
+from enum import StrEnum
+from typing import Any
+
+from bot.kv import KV
+
+log = logging.getLogger("bot.dialogue.state")
+
+STATE_TTL_SECONDS = 30 * 60
+KEY_PREFIX = "dlg:"
+
+
+class Waiting(StrEnum):
+    """The question the bot asked last and expects an answer to."""
+
+    SPEC = "spec"  # which spec of state.focus_product (data: product_id, quantity, specs)
+    CONSENT = "consent"  # privacy notice shown, waiting for 同意
+    NAME = "name"  # address form: receiver name
+    PHONE = "phone"  # address form: phone
+    ADDRESS = "address"  # address form: full address text
+    ORDER_OK = "order_ok"  # lines, price breakdown and receiver shown: 确认 / 修改地址 / 取消
+    CANCEL_OK = "cancel_ok"  # 确认取消订单 (data: order_no)
+    CLARIFY = "clarify"  # low-confidence: suggestions offered (data: options, text)
+    PICK = "pick"  # a numbered list was shown; a bare 「2」 picks from it (data: list, names)
+
+
+@dataclass(frozen=True)
+class Pending:
+    waiting: Waiting
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DialogState:
+    products: tuple[int, ...] = ()  # the numbered product list shown last
+    orders: tuple[str, ...] = ()  # the order numbers shown last
+    cart: tuple[int, ...] = ()  # sku ids of the cart lines shown last, in order
+    focus: int | None = None  # product talked about ("就这个", "来两件")
+    last_sku: int | None = None  # sku added last ("再来一件", "换成M码")
+    pending: Pending | None = None
+    form: dict[str, str] = field(default_factory=dict)  # address form in progress
+
+    def waiting(self, kind: Waiting) -> bool:
+        return self.pending is not None and self.pending.waiting == kind
+
+    def ask(self, kind: Waiting, **data: Any) -> DialogState:
+        return replace(self, pending=Pending(kind, data))
+
+    def settled(self) -> DialogState:
+        """The same state with no open question."""
+        return replace(self, pending=None) if self.pending is not None else self
+
+    # -- serialisation ----------------------------------------------------
+    def dumps(self) -> str:
+        raw = asdict(self)
+        return json.dumps({k: v for k, v in raw.items() if v not in ((), [], {}, None)},
+                          ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def loads(cls, text: str) -> DialogState:
+        raw = json.loads(text)
+        pending = raw.get("pending")
+        return cls(
+            products=tuple(int(x) for x in raw.get("products", ())),
+            orders=tuple(str(x) for x in raw.get("orders", ())),
+            cart=tuple(int(x) for x in raw.get("cart", ())),
+            focus=raw.get("focus"),
+            last_sku=raw.get("last_sku"),
+            pending=Pending(Waiting(pending["waiting"]), dict(pending.get("data") or {})) if pending else None,
+            form={str(k): str(v) for k, v in (raw.get("form") or {}).items()},
+        )
+
+
+class StateStore:
+    """Dialogue state per openid in the KV port (Redis in production, memory in the demo)."""
+
+    def __init__(self, kv: KV, ttl_seconds: float = STATE_TTL_SECONDS) -> None:
+        self._kv = kv
+        self._ttl = ttl_seconds
+
+    def load(self, openid: str) -> DialogState:
+        text = self._kv.get(KEY_PREFIX + openid)
+        if not text:
+            return DialogState()
+        try:
+            return DialogState.loads(text)
+        except (ValueError, KeyError, TypeError) as exc:  # a corrupt or old-format entry: start fresh
+            log.warning("dropping unreadable dialogue state: %s", exc)
+            return DialogState()
+
+    def save(self, openid: str, state: DialogState) -> None:
+        self._kv.set(KEY_PREFIX + openid, state.dumps(), ttl=self._ttl)
+
+    def clear(self, openid: str) -> None:
+        self._kv.delete(KEY_PREFIX + openid)

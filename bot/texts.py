@@ -1,0 +1,212 @@
+"""Every Chinese sentence the bot says, in one place, so a merchant can reword them.
+
+Templates use `str.format` fields.  Money is shown only through `yuan(fen)`.
+Domain errors map to text in `ERROR_TEXTS` (looked up along the error's MRO,
+formatted with the error's attributes).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from commerce.errors import CommerceError, ConsentRequired, IllegalTransition, InvalidInput, NotFound
+from commerce.money import fen_to_yuan_str
+
+log = logging.getLogger("bot.texts")
+
+
+def yuan(fen: int) -> str:
+    """1230 → '¥12.30'."""
+    return "¥" + fen_to_yuan_str(fen)
+
+
+# -- welcome, help, small talk ------------------------------------------------
+PRIVACY_NOTICE = (
+    "【个人信息保护提示】下单时我们需要收集收货人姓名、手机号和地址，仅用于发货、售后和订单通知；"
+    "数据加密保存，订单完成后按法定期限保存，不会出售或用于其他目的。"
+    "你可随时回复「我的信息」查看、「删除我的信息」删除。"
+)
+WELCOME = (
+    "欢迎关注{shop}！我是你的购物助手，直接打字就能逛店下单：\n"
+    "· 回复「有什么好吃的」「全部分类」逛逛\n"
+    "· 直接发商品名搜索，如「脐橙」「200元以内的护肤品」\n"
+    "· 「购物车」「结算」「我的订单」\n"
+    "· 「成为推广员」分享赚佣金，「转人工」找客服\n\n"
+    "温馨提示：只有下单时才会请你填写收货信息，我们会事先征得你的同意。"
+)
+HELP = (
+    "我能帮你：\n"
+    "1. 逛店：「全部分类」「猜你喜欢」「有什么好吃的」\n"
+    "2. 搜索：发商品名，可加价格，如「100元以内的茶叶」\n"
+    "3. 看详情：列表出来后回复「第2个」或「2」\n"
+    "4. 下单：「来两件」「要XL的」「购物车」「结算」\n"
+    "5. 订单：「我的订单」「查订单 SY…」「取消订单」\n"
+    "6. 找客服：「转人工」"
+)
+GREET = "你好呀～我是{shop}的购物助手。想买点什么？可以直接发商品名，或回复「帮助」看看我能做什么。"
+THANKS = "不客气～还需要什么随时叫我。"
+GOODBYE = "好的，欢迎随时回来逛逛～"
+ACK = "好的～还需要什么？发商品名或回复「帮助」。"
+OUT_OF_SCOPE = (
+    "这个我暂时帮不上忙😅 我擅长的是：找商品、看详情、加购物车、下单和查订单。\n"
+    "试试「猜你喜欢」「全部分类」，或回复「转人工」联系客服。"
+)
+CLARIFY = "我不太确定你的意思，你是想："
+CLARIFY_OPTION = "{n}. {label}"
+CLARIFY_TAIL = "回复序号或直接说就行～"
+INTENT_LABELS: dict[str, str] = {
+    "search_product": "搜索商品", "browse_category": "逛逛分类", "product_detail": "看商品详情",
+    "add_to_cart": "加入购物车", "view_cart": "看购物车", "checkout": "去结算", "my_orders": "查我的订单",
+    "order_status": "查订单状态", "cancel_order": "取消订单", "track_logistics": "查物流",
+    "refund_request": "申请退款", "recommend": "猜你喜欢", "human_agent": "转人工客服", "help": "看帮助",
+    "coupon_query": "查优惠券", "points_query": "查积分", "member_info": "会员信息",
+    "become_distributor": "成为推广员", "get_poster": "我的推广码", "commission_query": "查佣金",
+    "withdraw": "佣金提现", "remove_from_cart": "删除购物车商品", "get_promo_copy": "推广文案",
+}
+COMING_SOON = "「{label}」功能马上就来～现在可以先逛逛商品，或回复「转人工」找客服帮忙。"
+TRANSFERRING = "正在为你转接人工客服，请稍候～"
+
+# -- unknown message types ----------------------------------------------------
+MESSAGE_KIND_REPLIES: dict[str, str] = {
+    "image": "收到图片啦～我暂时看不懂图片，请用文字告诉我想买什么，或回复「转人工」。",
+    "voice": "语音我还听不清，麻烦打字告诉我～比如「脐橙」「我的订单」。",
+    "video": "收到视频啦～我暂时看不了视频，请用文字描述你的需要。",
+    "shortvideo": "收到视频啦～我暂时看不了视频，请用文字描述你的需要。",
+    "location": "收到位置啦～下单时我会请你填写完整的收货地址。想买点什么？",
+    "link": "收到链接啦～我打不开链接，请直接发商品名搜索。",
+}
+UNKNOWN_KIND = "这种消息我暂时处理不了，请用文字告诉我你的需要，或回复「帮助」。"
+EMPTY_TEXT = "你好像发了空白消息～想买点什么？回复「帮助」看看我能做什么。"
+
+# -- catalog --------------------------------------------------------------------
+CATEGORIES_HEAD = "全部分类（回复序号或分类名）："
+CATEGORY_LINE = "{n}. {name}"
+NO_CATEGORIES = "店铺还在上新中，暂时没有分类～"
+PRODUCT_LIST_HEAD = "为你找到这些{what}："
+PRODUCT_LINE = "{n}. {name} {price}起{badge}"
+PRODUCT_LIST_TAIL = "回复「第1个」或「1」看详情，「来两件第1个」直接加购"
+NO_PRODUCTS = "没找到{what}相关的商品😢 换个说法试试，或回复「猜你喜欢」看看热销好物。"
+NO_PRODUCTS_FILTERED = "{what}没有符合条件的商品，试试放宽价格范围？"
+RECOMMEND_HEAD = "猜你喜欢（店里卖得最好的）："
+SOLD_OUT_BADGE = "（售罄）"
+SEARCH_PROMPT = "想找什么？直接发商品名就行，比如「脐橙」「300元以内的面霜」。"
+DETAIL_TITLE = "{name} {price}"
+DETAIL_PRICE = "价格：{price}{original}"
+DETAIL_MEMBER = "会员价：{price}"
+DETAIL_STOCK = "库存：{stock}"
+DETAIL_SPECS = "规格：{specs}"
+DETAIL_TAIL = "回复「来一件」加入购物车，点开看大图"
+NO_INDEX = "列表里没有第{n}个哦，请回复 1～{total} 之间的序号。"
+NO_LIST = "要先让我找点商品～发个商品名试试，比如「脐橙」。"
+WHICH_PRODUCT = "你想要哪一款？先发商品名，或回复列表里的序号～"
+PRODUCT_GONE = "这件商品已下架，看看别的吧～"
+
+# -- cart -------------------------------------------------------------------------
+ASK_SPEC = "「{name}」有这些规格，要哪个？"
+SPEC_LINE = "{n}. {spec} {price}{stock}"
+SPEC_OUT = "（缺货）"
+ASK_SPEC_TAIL = "回复序号或规格名，比如「{example}」"
+NO_SUCH_SPEC = "没有「{spec}」这个规格哦。"
+ADDED = "已加入购物车：{name} {spec}×{qty}\n购物车共 {count} 件，合计 {total}\n回复「结算」下单，或继续逛～"
+CART_EMPTY = "购物车还是空的～发个商品名逛逛吧，比如「脐橙」。"
+CART_HEAD = "你的购物车："
+CART_LINE = "{n}. {name} {spec} {price}×{qty}"
+CART_TOTAL = "合计 {total}（共 {count} 件）"
+CART_TAIL = "回复「结算」下单；「第1个改成3件」改数量；「删除第1个」移除"
+REMOVED = "已从购物车移除「{name}」。"
+QTY_CHANGED = "已把「{name}」改成 {qty} 件。"
+SPEC_CHANGED = "已换成「{spec}」，数量 {qty}。"
+WHICH_LINE = "要改购物车里的哪一个？回复「购物车」看看序号～"
+BAD_QUANTITY = "数量要在 1～{max} 之间哦。"
+
+# -- checkout, address form ------------------------------------------------------------
+CHECKOUT_LINES_HEAD = "请确认订单："
+CHECKOUT_LINE = "· {name} {spec} ×{qty}  {amount}"
+BREAKDOWN = "商品 {goods}｜优惠 -{discount}｜运费 {shipping}\n应付 {payable}"
+POINTS_LINE = "积分抵扣 -{points}"
+ASK_CONSENT = "下单需要你的收货信息。\n" + PRIVACY_NOTICE + "\n同意请回复「同意」，不同意回复「取消」。"
+CONSENT_REFUSED = "好的，不收集你的信息。需要下单时回复「结算」即可。"
+ASK_NAME = "请发送收货人姓名（也可以一次发「姓名 手机号 地址」）："
+ASK_PHONE = "请发送收货人手机号（11 位）："
+BAD_PHONE = "手机号格式不对，请发送 11 位手机号，比如 13812345678。"
+BAD_NAME = "姓名需要 1～20 个字，请重新发送收货人姓名。"
+ASK_ADDRESS = "请发送详细收货地址（省市区+街道门牌），比如「浙江省杭州市西湖区文三路 100 号」："
+BAD_ADDRESS = "没认出省份，请带上省份或直辖市重新发送，比如「浙江省杭州市西湖区文三路 100 号」。"
+SHORT_ADDRESS = "地址太短了，请写到街道和门牌号。"
+SAVED_ADDRESS = "收货信息：{name} {phone}\n{address}"
+ASK_ADDRESS_OK = "寄到这里吗？回复「确认」，或「修改」换地址。"
+ASK_ORDER_OK = "回复「确认」提交订单，「修改地址」换地址，「取消」再想想。"
+FORM_CANCELLED = "好的，已取消。购物车里的商品还在，随时回复「结算」。"
+PAY_TITLE = "订单 {order_no} 待支付 {payable}"
+PAY_DESC = "{lines}\n点击完成支付，{minutes} 分钟内未支付将自动取消。"
+PAY_DESC_LINE = "{name}×{qty}"
+
+# -- orders --------------------------------------------------------------------------
+NO_ORDERS = "你还没有订单～发个商品名逛逛吧。"
+ORDERS_HEAD = "你最近的订单："
+ORDER_LINE = "{n}. {order_no} {status} {payable}\n   {summary}"
+ORDERS_TAIL = "回复序号看详情，「取消第1个」取消待支付订单"
+ORDER_DETAIL = "订单 {order_no}\n状态：{status}\n{lines}\n应付 {payable}"
+ASK_ORDER_NO = "请发送订单号（SY 开头），或回复「我的订单」查看最近订单。"
+ASK_CANCEL_OK = "确认取消订单 {order_no}（{payable}）吗？回复「确认」取消，「不了」保留。"
+CANCELLED = "订单 {order_no} 已取消，库存和优惠已退回。"
+CANCEL_KEPT = "好的，订单保留着～"
+NOTHING_TO_CANCEL = "没有可以取消的待支付订单。"
+NOT_CANCELLABLE = "订单 {order_no} {status}，不能直接取消；需要退款请回复「转人工」。"
+CANCEL_REASON = "用户在对话中取消"
+PAY_AGAIN = "去支付：{url}"
+TRACKING = "物流：{carrier} {tracking_no}"
+ORDER_STATUS: dict[str, str] = {
+    "pending_payment": "待支付", "paid": "已支付", "confirmed": "待发货", "shipped": "已发货",
+    "delivered": "已签收", "completed": "已完成", "cancelled": "已取消", "refunding": "退款中",
+    "refunded": "已退款", "closed": "已关闭",
+}
+PAYMENT_CONFIRMED = "支付成功！订单 {order_no} 已付款 {paid}，我们会尽快发货，发货后通知你～\n回复「我的订单」随时查看。"
+
+# -- errors ------------------------------------------------------------------------------
+SYSTEM_BUSY = "抱歉，系统有点忙，请稍后再试～如需帮助请回复「转人工」。"
+GENERIC_ERROR = "抱歉，这个操作没能完成，请稍后再试，或回复「转人工」。"
+ERROR_TEXTS: dict[type[CommerceError], str] = {
+    CommerceError: GENERIC_ERROR,
+    NotFound: "没有找到对应的{what_cn}，请检查后再试。",
+    InvalidInput: "输入有误，请检查后重新发送。",
+    IllegalTransition: "当前状态下不能这样操作哦，回复「我的订单」看看订单状态。",
+    ConsentRequired: "需要先征得你的同意才能保存收货信息，回复「结算」重新开始。",
+}
+WHAT_CN: dict[str, str] = {"order": "订单", "product": "商品", "sku": "商品规格", "customer": "用户",
+                           "address": "地址", "category": "分类", "cart_line": "购物车商品"}
+
+
+def register_error_text(error: type[CommerceError], text: str) -> None:
+    """Map another subdomain's error to Chinese text (used where those errors are defined)."""
+    ERROR_TEXTS[error] = text
+
+
+def error_text(err: CommerceError) -> str:
+    """The Chinese text for a domain error: the nearest class in ERROR_TEXTS, formatted with its data."""
+    for cls in type(err).__mro__:
+        template = ERROR_TEXTS.get(cls)  # type: ignore[call-overload]
+        if template is None:
+            continue
+        fields: dict[str, Any] = {k: v for k, v in vars(err).items() if not k.startswith("_")}
+        fields["what_cn"] = WHAT_CN.get(str(fields.get("what", "")), "内容")
+        try:
+            return template.format(**fields)
+        except (KeyError, IndexError, ValueError, AttributeError):
+            log.warning("error text for %s needs fields it lacks", type(err).__name__)
+            return GENERIC_ERROR
+    return GENERIC_ERROR
+
+
+def payment_confirmed_text(order: Any) -> str:
+    """Sent by siyu's OrderPaid subscriber (customer-service message).  Takes an OrderPaid event
+    or an order view: anything with `order_no` and `paid_fen` (or `payable_fen`)."""
+    paid_fen = getattr(order, "paid_fen", None)
+    if paid_fen is None:
+        paid_fen = getattr(order, "payable_fen", 0)
+    return PAYMENT_CONFIRMED.format(order_no=order.order_no, paid=yuan(int(paid_fen)))
+
+
+def status_text(status: str) -> str:
+    return ORDER_STATUS.get(str(status), str(status))
