@@ -43,6 +43,13 @@ class Container:
 
         return RedisKV(self.settings.redis.url) if self.settings.redis.url else MemoryKV()
 
+    @cached_property
+    def dialogue(self) -> Any:
+        """The chat engine: `c.dialogue.respond(inbound) -> Reply` (sync; the edge runs it in a thread)."""
+        from siyu.dialogue import build_dialogue
+
+        return build_dialogue(self)
+
     def close(self) -> None:
         if "db" in self.__dict__:
             self.db.dispose()
@@ -79,4 +86,8 @@ def boot(settings: Settings | None = None, *, logging_on: bool = True) -> Contai
     if logging_on:
         configure_logging(settings.log_level, settings.log_json)
     configure_keys(_privacy_keys(settings))
+    if settings.mode == "demo":
+        from siyu import demo_clock
+
+        demo_clock.load(settings.data_dir)  # `siyu demo-time advance` persists across processes
     return Container(settings)

@@ -7,6 +7,7 @@ message naming the key (`SettingsError`).
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from typing import Any, Literal
@@ -115,6 +116,45 @@ class DistributionLevel(BaseModel):
     rate_bp: int = Field(ge=0, le=10000)
 
 
+class CommissionOverride(BaseModel):
+    """One target (sku_id | product_id | category path prefix); levels_bp or fixed_fen (per unit)."""
+
+    sku_id: int | None = None
+    product_id: int | None = None
+    category: str = ""
+    levels_bp: list[int] = Field(default_factory=list)
+    fixed_fen: list[int] = Field(default_factory=list)
+
+
+class DistributorGrade(BaseModel):
+    """初级/高级…: reached by the distributor's own sales (never by recruiting)."""
+
+    name: str
+    label: str
+    min_own_sales_fen: int = Field(0, ge=0)
+    levels_bp: list[int]
+
+
+class TeamRewardTier(BaseModel):
+    min_team_sales_fen: int = Field(ge=0)
+    rate_bp: int = Field(ge=0, le=10000)
+
+
+class TrainingQuizQuestion(BaseModel):
+    question: str
+    options: list[str] = Field(min_length=2)
+    answer: int = Field(ge=0)
+
+
+class TrainingLesson(BaseModel):
+    key: str
+    title: str
+    text: str
+    link: str = ""
+    basic: bool = True
+    quiz: list[TrainingQuizQuestion] = Field(default_factory=list, max_length=3)
+
+
 class DistributionSettings(BaseModel):
     enabled: bool = True
     mode: Literal["open", "review", "invite"] = "open"
@@ -131,6 +171,15 @@ class DistributionSettings(BaseModel):
     withdraw_daily_cap_fen: int = Field(500_000, ge=1)
     withdraw_fee_bp: int = Field(0, ge=0, le=10000)
     auto_approve_payout_below_fen: int = Field(20_000, ge=0)
+    commission_on_seckill: bool = False
+    commission_on_points: bool = False
+    suspended_frozen: Literal["keep", "hold", "forfeit"] = "hold"
+    overrides: list[CommissionOverride] = Field(default_factory=list)
+    grades: list[DistributorGrade] = Field(default_factory=list)
+    team_rewards_enabled: bool = False
+    team_reward_tiers: list[TeamRewardTier] = Field(default_factory=list)
+    lessons: list[TrainingLesson] = Field(default_factory=list)
+    require_training_before_payout: bool = False
     extra: dict[str, Any] = Field(default_factory=dict)
 
     @model_validator(mode="after")
@@ -147,6 +196,11 @@ class DistributionSettings(BaseModel):
             )
         if sum(lv.rate_bp for lv in self.levels) > 10000:
             raise ValueError("distribution.levels: rates sum over 100% / 各级佣金比例之和超过 100%")
+        if n == 3:
+            logging.getLogger("siyu").warning(
+                "distribution: a 3rd commission level is configured (acknowledged); the compliance report "
+                "flags it / 已配置第三级佣金（商户已确认），合规检查将标记此项"
+            )
         return self
 
 

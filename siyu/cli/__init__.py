@@ -18,7 +18,7 @@ _GROUPS = {
     "catalog": "siyu.cli.catalog",
     "nlu": "siyu.cli.nlu",
 }
-_REGISTER = ["siyu.cli.worker", "siyu.cli.later"]
+_REGISTER = ["siyu.cli.worker", "siyu.cli.distribution", "siyu.cli.later"]
 
 for name, module in _GROUPS.items():
     try:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import typer
 
 _LATER = {
-    "settle": "佣金结算 settlement (issue: distribution)",
     "report": "经营报表 reports",
     "menu": "自定义菜单 custom menu push",
     "backup": "备份 backup",

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from commerce.db import Database
+from commerce.distribution.ledger import mark_delivered
+from siyu.cli import app
+from siyu.dbsetup import create_all
+from tests.integration.distribution.builders import POLICY, chain, pay
+
+
+@pytest.fixture
+def demo_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Database:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("SIYU_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("SIYU_DATABASE__URL", url)
+    monkeypatch.setenv("SIYU_MODE", "demo")
+    database = Database.from_url(url)
+    create_all(database)
+    return database
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.output
+
+
+class TestSettleCommand:
+    def test_settle_weekly_is_idempotent_and_demo_time_persists(self, demo_env: Database) -> None:
+        _, b, c = chain(demo_env, "oA", "oB", "oC")
+        with demo_env.uow() as uow:
+            order = pay(uow, c.customer_id, 10_000)
+            mark_delivered(uow, order.order_id, POLICY)
+            uow.commit()
+        code, out = run("demo-time", "advance", "--days", "8")
+        assert code == 0 and "released 2" in out
+        code, out = run("settle", "weekly")
+        assert code == 0 and "2 entries" in out and "15.00" in out
+        code, out = run("settle", "weekly")
+        assert code == 0 and "nothing done" in out
+        run("demo-time", "reset")
+
+    def test_an_unknown_period_is_refused(self, demo_env: Database) -> None:
+        code, out = run("settle", "daily")
+        assert code == 2 and "weekly" in out
+
+    def test_demo_time_refuses_outside_demo_mode(self, demo_env: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("SIYU_MODE", "production")
+        monkeypatch.setenv("SIYU_PRIVACY__KEYS", "k1:" + "A" * 43 + "=")
+        code, _ = run("demo-time", "advance", "--days", "1")
+        assert code == 2
+
+
+class TestDistributorCommands:
+    def test_the_merchant_suspends_and_resumes_by_code(self, demo_env: Database) -> None:
+        (a,) = chain(demo_env, "oA")
+        assert run("distributor", "suspend", a.code)[1].strip().endswith("suspended")
+        assert run("distributor", "resume", a.code)[1].strip().endswith("active")
+        code, out = run("distributor", "approve", a.code)
+        assert code == 1 and "refused" in out
