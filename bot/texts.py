@@ -210,3 +210,14 @@ def payment_confirmed_text(order: Any) -> str:
 
 def status_text(status: str) -> str:
     return ORDER_STATUS.get(str(status), str(status))
+
+
+# -- mobile product page (/p/{id}) ----------------------------------------------------------
+PAGE_NOT_FOUND = "商品不存在或已下架"
+PAGE_BACK_HINT = "回到公众号对话，回复「来一件」即可加入购物车。"
+PAGE_PRICE = "价格"
+PAGE_MEMBER_PRICE = "会员价"
+PAGE_STOCK = "库存"
+PAGE_SPECS = "规格"
+PAGE_SOLD_OUT = "已售罄"
+PAGE_ORIGINAL = "原价"

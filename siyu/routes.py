@@ -2,6 +2,16 @@
 
 from __future__ import annotations
 
-from siyu.app import RouteProvider
+from starlette.routing import BaseRoute
 
-PROVIDERS: list[RouteProvider] = []
+from siyu.app import RouteProvider
+from siyu.container import Container
+
+
+def _dialogue_routes(c: Container) -> list[BaseRoute]:
+    from siyu.dialogue import dialogue_routes  # product page /p/{id} and /media/{path}
+
+    return dialogue_routes(c)
+
+
+PROVIDERS: list[RouteProvider] = [_dialogue_routes]

@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 from bot.dialogue.state import DialogState
 from bot.messages import Inbound, Reply
+from bot.web.media import media_url
 from commerce.clock import now
 from commerce.db import Database, UnitOfWork
 from nlu.types import Interpreter, Parse
@@ -42,9 +43,7 @@ class Ctx:
 
     def media_url(self, image: str) -> str:
         """An image as stored in the catalog (a path under data_dir/media, or a URL) → a URL."""
-        if not image or image.startswith(("http://", "https://")):
-            return image
-        return self.url("media/" + image.removeprefix("media/").lstrip("/"))
+        return media_url(self.public_base_url, image)
 
 
 class Msg:
