@@ -52,7 +52,6 @@ def truncate(text: str) -> str:
     return text[:MAX_CHARS]
 
 
-@lru_cache(maxsize=2048)
 def normalize(text: str) -> str:
     """Normalise `text` (already truncated) to a same-length simplified, lower-case string."""
     folded = "".join(_fold_char(ch) for ch in text)
