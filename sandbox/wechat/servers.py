@@ -5,6 +5,7 @@ passive reply, decrypted, as JSON for the simulator."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import time
 from typing import Any
@@ -86,9 +87,12 @@ async def deliver(platform: Platform, xml: str, mode: str, openid: str) -> dict[
     async with httpx.AsyncClient(transport=c.callback_transport, timeout=timeout) as client:
         for attempt in range(1, c.callback_attempts + 1):
             try:
-                r = await client.post(c.callback_url, params=envelope.query, content=envelope.body.encode(),
-                                      headers={"Content-Type": "text/xml"})
-            except httpx.TimeoutException:
+                r = await asyncio.wait_for(
+                    client.post(c.callback_url, params=envelope.query, content=envelope.body.encode(),
+                                headers={"Content-Type": "text/xml"}),
+                    c.retry_after_seconds,
+                )
+            except (httpx.TimeoutException, TimeoutError):
                 continue
             except httpx.HTTPError as exc:
                 return {"status": 0, "attempts": attempt, "reply": None, "error": f"{UNAVAILABLE} ({exc})"}
