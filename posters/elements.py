@@ -26,7 +26,7 @@ from PIL import Image, ImageDraw
 
 from posters.display import price_text
 from posters.fonts import FontSet
-from posters.images import circle_mask, cover, load_or_none, photo_placeholder
+from posters.images import circle_mask, fitted_photos, photo_placeholder
 from posters.layout import Element
 from posters.qr import qr_image
 from posters.text import TextStyle, draw_line, ellipsize, wrap
@@ -85,23 +85,25 @@ def draw_bullets(c: Canvas, e: Element) -> None:
     items = [c.fonts.clean(str(s)) for s in c.fields.get(e["field"]) or []]
     items = [s for s in items if s.strip()][: int(e.get("max_items", 3))]
     bullet_w = c.fonts.width(bullet, style.size)
+    same_color = "bullet_color" not in e
     for i, item in enumerate(items):
         if (i + 1) * step > h + style.size * 0.5:
             break
         ly = y + i * step
-        draw_line(c.draw, (x, ly), bullet, c.fonts, style, e.get("bullet_color", e.get("color", "#666666")))
         line = ellipsize(item.replace("\n", " "), c.fonts, style, w - bullet_w)
+        if same_color:  # one draw call per line
+            draw_line(c.draw, (x, ly), bullet + line, c.fonts, style, e.get("color", "#666666"))
+            continue
+        draw_line(c.draw, (x, ly), bullet, c.fonts, style, e["bullet_color"])
         draw_line(c.draw, (x + bullet_w, ly), line, c.fonts, style, e.get("color", "#666666"))
 
 
 def draw_image(c: Canvas, e: Element) -> None:
     x, y, w, h = _box(e)
-    img = load_or_none(c.fields.get(e["field"]), (w, h), e["field"])
-    if img is not None:
-        img = cover(img, (w, h))
-    elif e.get("placeholder") == "initial":
+    img = fitted_photos.get(c.fields.get(e["field"]), (w, h), e["field"])
+    if img is None and e.get("placeholder") == "initial":
         img = _initial_placeholder(c, e, (w, h))
-    else:
+    elif img is None:
         img = photo_placeholder((w, h), e.get("placeholder_bg", "#F2F2F2"), e.get("placeholder_ink", "#CCCCCC"))
     mask = circle_mask((w, h)) if e.get("shape") == "circle" else None
     c.image.paste(img, (x, y), mask)
