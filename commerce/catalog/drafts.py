@@ -38,9 +38,9 @@ class ProductDraft:
     category_path: str = ""  # "" = uncategorised
     subtitle: str = ""
     description: str = ""
-    images: tuple[str, ...] = ()
     on_shelf: bool | None = None  # None = on shelf when any SKU is
     # None = keep the current value (new products get the model default)
+    images: tuple[str, ...] | None = None
     selling_points: tuple[str, ...] | None = None
     tags: tuple[str, ...] | None = None
     kind: str | None = None

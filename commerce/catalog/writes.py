@@ -76,9 +76,8 @@ def _apply_fields(uow: UnitOfWork, product: Product, draft: ProductDraft) -> Non
     product.name = draft.name.strip()
     product.subtitle = draft.subtitle.strip()
     product.description = draft.description.strip()
-    product.images = list(draft.images)
     product.category = ensure_category(uow, draft.category_path) if draft.category_path.strip() else None
-    optional = {"selling_points": draft.selling_points, "tags": draft.tags, "kind": draft.kind,
+    optional = {"images": draft.images, "selling_points": draft.selling_points, "tags": draft.tags, "kind": draft.kind,
                 "sort_weight": draft.sort_weight, "sales_count": draft.sales_count,
                 "no_reason_return": draft.no_reason_return}
     for name, value in optional.items():
