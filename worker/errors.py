@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.wechat_api import OutsideWindow, QuotaExceeded, TransientAPIError
+
 
 class TransientError(Exception):
     """An adapter failure worth retrying (network, timeout, WeChat -1 busy, 5xx).
@@ -12,9 +14,14 @@ class TransientError(Exception):
     """
 
 
-# TODO(issue 4): add bot.wechat_api's transient error class here once it exists
-# (worker may import bot's WeChat client; bot must not import worker).
-TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (TransientError,)
+# worker may import bot's WeChat client (bot must not import worker), so its
+# transient error is listed here rather than subclassing ours.
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (TransientError, TransientAPIError)
+
+# The user cannot receive customer-service messages now (48 h window closed,
+# 5-message quota used): not retried, not a failure to alarm on. The chat
+# reply checks the quota before queueing; this covers the race.
+UNDELIVERABLE_ERRORS: tuple[type[BaseException], ...] = (OutsideWindow, QuotaExceeded)
 
 RETRY_POLICY: dict[str, object] = {
     "autoretry_for": TRANSIENT_ERRORS,

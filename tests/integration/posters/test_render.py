@@ -89,3 +89,21 @@ class TestBadInput:
         without = render("product", product_data())
         assert with_original != without
         assert render("product", ProductPosterData(name="a", price_fen=1, qr_content=QR_URL))
+
+
+class TestMemoryBounds:
+    def test_a_5000x5000_jpeg_is_decoded_at_a_reduced_scale(self):
+        from posters.images import decode
+
+        assert decode(photo((5000, 5000)), (750, 750)).size == (1250, 1250)
+
+    def test_the_default_fonts_ship_in_the_repo_not_the_system(self):
+        from pathlib import Path
+
+        import posters
+        from posters.fonts import default_fontset
+
+        package = Path(posters.__file__).parent
+        fonts = default_fontset()
+        assert all(Path(face.path).is_relative_to(package / "fonts") for face in (fonts.regular, fonts.bold))
+        assert fonts.fallback is None

@@ -4,6 +4,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from bot.wechat_api import QuotaExceeded, TransientAPIError
 from tests.integration.worker.fakes import FakeRuntime, WechatBusy
 from worker.app import create_celery
 from worker.delivery import MEDIA_TTL, media_key
@@ -53,6 +54,17 @@ class TestDeliverPoster:
         assert result.failed()
         assert rt.wechat_api.sent == []
         assert rt.wechat_api.fail_next == []  # tried exactly once
+
+    def test_a_transient_error_from_the_wechat_client_is_retried(self, rt):
+        rt.wechat_api.fail_next = [TransientAPIError(-1, "system busy")]
+        assert _deliver().successful()
+        assert [m[0] for m in rt.wechat_api.sent] == ["image", "text"]
+
+    def test_an_exhausted_message_quota_drops_the_delivery_with_a_log_line_instead_of_failing(self, rt, caplog):
+        rt.wechat_api.fail_next = [QuotaExceeded(45047, "out of response count limit")]
+        result = _deliver()
+        assert result.successful() and result.result == {"image": False, "copy": False}
+        assert rt.wechat_api.sent == [] and "not deliverable" in caplog.text
 
     def test_after_a_failed_image_send_a_new_delivery_can_still_send_it(self, rt):
         rt.wechat_api.fail_next = [ValueError("boom")]
