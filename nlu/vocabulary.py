@@ -16,6 +16,7 @@ from nlu.normalize import is_cjk, normalize
 from nlu.pinyin import char_pinyin, word_pinyin
 
 MIN_FUZZY_LEN = 2
+MAX_FUZZY_LEN = 6
 FUZZY_TYPES = frozenset({"product", "category"})
 
 
@@ -41,6 +42,8 @@ class Vocabulary:
         self._by_pinyin: dict[str, tuple[str, str, str] | None] = {}
         self._by_wildcard: dict[str, tuple[str, str, str] | None] = {}
         self._is_common_word = is_common_word
+        self._fuzzy_chars: set[str] = set()
+        self._fuzzy_lengths: list[int] = []
 
     def __contains__(self, surface: str) -> bool:
         return normalize(surface) in self._terms
@@ -65,12 +68,15 @@ class Vocabulary:
     def rebuild(self) -> None:
         """Recompute the length list and fuzzy indexes after adding terms."""
         self._lengths = sorted({len(k) for k in self._terms}, reverse=True)
+        self._fuzzy_lengths = [n for n in self._lengths if MIN_FUZZY_LEN <= n <= MAX_FUZZY_LEN]
         self._by_pinyin.clear()
         self._by_wildcard.clear()
+        self._fuzzy_chars = set()
         for key, target in self._terms.items():
             if target[0] not in FUZZY_TYPES or len(key) < MIN_FUZZY_LEN or not all(map(is_cjk, key)):
                 continue
             _put_unique(self._by_pinyin, word_pinyin(key), (*target, key))
+            self._fuzzy_chars.update(key)
             if len(key) >= 3:
                 for i in range(len(key)):
                     _put_unique(self._by_wildcard, key[:i] + "?" + key[i + 1:], (*target, key[i]))
@@ -103,34 +109,44 @@ class Vocabulary:
         return found
 
     def _fuzzy(self, norm: str, taken: list[bool]) -> list[Match]:
-        if not self._by_pinyin:
+        if not self._fuzzy_lengths:
             return []
+        # per position: usable (free CJK) and "a character some term uses"; prefix sums prune windows fast
+        usable = [not t and is_cjk(ch) for ch, t in zip(norm, taken, strict=True)]
+        known = [0]
+        for ch in norm:
+            known.append(known[-1] + (ch in self._fuzzy_chars))
+        syllables: list[str] | None = None
         found: list[Match] = []
-        lengths = [n for n in self._lengths if n >= MIN_FUZZY_LEN]
-        for length in lengths:
+        for length in self._fuzzy_lengths:
             for i in range(0, len(norm) - length + 1):
-                window = norm[i:i + length]
-                if any(taken[i:i + length]) or not all(map(is_cjk, window)):
+                hits = known[i + length] - known[i]
+                if hits == 0:
                     continue
-                target = self._fuzzy_target(window)
+                if not all(usable[i:i + length]):
+                    continue
+                if syllables is None:
+                    syllables = [char_pinyin(ch) for ch in norm]
+                target = self._fuzzy_target(norm[i:i + length], syllables[i:i + length], hits)
                 if target:
                     found.append(Match(target[0], i, i + length, target[1], fuzzy=True))
-                    _mark(taken, i, i + length)
+                    for j in range(i, i + length):
+                        usable[j] = False
+                        taken[j] = True
         return found
 
-    def _fuzzy_target(self, window: str) -> tuple[str, str] | None:
+    def _fuzzy_target(self, window: str, syllables: list[str], hits: int) -> tuple[str, str] | None:
         if self._is_common_word(window):
             return None
-        sound = self._by_pinyin.get(" ".join(char_pinyin(ch) for ch in window))
-        target = None
+        sound = self._by_pinyin.get(" ".join(syllables))
         if sound and any(a == b for a, b in zip(window, sound[2], strict=True)):
-            target = sound[:2]  # same sound and at least one same character: 脐澄 → 脐橙, not 以付 → 衣服
-        if target is None and len(window) >= 3:
+            return sound[:2]  # same sound and at least one same character: 脐澄 → 脐橙, not 以付 → 衣服
+        if len(window) >= 3 and hits >= len(window) - 1:
             for i in range(len(window)):
                 typo = self._by_wildcard.get(window[:i] + "?" + window[i + 1:])
                 if typo and _sounds_alike(window[i], typo[2]):
                     return typo[:2]
-        return target
+        return None
 
 
 def _put_unique(index: dict[str, Any], key: str, target: tuple[str, ...]) -> None:
