@@ -50,6 +50,13 @@ class Container:
 
         return build_dialogue(self)
 
+    @cached_property
+    def pay_gateway(self) -> Any:
+        """`commerce.payments.port.PaymentGateway`: sandbox or real WeChat Pay v3 (settings.pay.adapter)."""
+        from siyu.payments import build_gateway
+
+        return build_gateway(self)
+
     def close(self) -> None:
         if "db" in self.__dict__:
             self.db.dispose()

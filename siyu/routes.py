@@ -14,4 +14,10 @@ def _dialogue_routes(c: Container) -> list[BaseRoute]:
     return dialogue_routes(c)
 
 
-PROVIDERS: list[RouteProvider] = [_dialogue_routes]
+def _pay_routes(c: Container) -> list[BaseRoute]:
+    from siyu.payments import pay_route_provider  # /pay/{order_no}, /pay/notify, /pay/refund-notify, /sandbox/pay
+
+    return pay_route_provider(c)
+
+
+PROVIDERS: list[RouteProvider] = [_pay_routes, _dialogue_routes]
