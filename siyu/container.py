@@ -57,6 +57,27 @@ class Container:
 
         return build_gateway(self)
 
+    @cached_property
+    def wechat_api(self) -> Any:
+        """`bot.wechat_api.WeChatAPI` against the real API or, with the sandbox on, `{public_base_url}/sandbox`."""
+        from siyu.edge import build_wechat_api
+
+        return build_wechat_api(self)
+
+    @cached_property
+    def outbound(self) -> Any:
+        """`bot.outbound.Outbound`: CS message → template → queue for the user's next message."""
+        from siyu.edge import build_outbound
+
+        return build_outbound(self)
+
+    @cached_property
+    def wechat_sandbox(self) -> Any:
+        """`sandbox.Sandbox` (WeChat imitation + simulator); `.wechat.mark_paid(openid)` for the pay flow."""
+        from siyu.edge import build_wechat_sandbox
+
+        return build_wechat_sandbox(self)
+
     def close(self) -> None:
         if "db" in self.__dict__:
             self.db.dispose()

@@ -20,4 +20,10 @@ def _pay_routes(c: Container) -> list[BaseRoute]:
     return pay_route_provider(c)
 
 
-PROVIDERS: list[RouteProvider] = [_pay_routes, _dialogue_routes]
+def _edge_routes(c: Container) -> list[BaseRoute]:
+    from siyu.edge import edge_routes  # /wechat and, with the sandbox on, /sandbox/... and /simulator
+
+    return edge_routes(c)
+
+
+PROVIDERS: list[RouteProvider] = [_edge_routes, _pay_routes, _dialogue_routes]

@@ -56,6 +56,7 @@ class WechatSettings(BaseModel):
     max_body_bytes: int = Field(64 * 1024, ge=1024)
     dedup_ttl_seconds: int = Field(60, ge=10)
     menu: dict[str, Any] = Field(default_factory=dict)
+    templates: dict[str, str] = Field(default_factory=dict)  # purpose → template_id (CS fallback)
 
     @field_validator("encoding_aes_key")
     @classmethod

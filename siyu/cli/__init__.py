@@ -17,6 +17,7 @@ serve_cli.register(app)
 _GROUPS = {
     "catalog": "siyu.cli.catalog",
     "nlu": "siyu.cli.nlu",
+    "menu": "siyu.cli.menu",
 }
 _REGISTER = ["siyu.cli.worker", "siyu.cli.distribution", "siyu.cli.later"]
 

@@ -6,7 +6,6 @@ import typer
 
 _LATER = {
     "report": "经营报表 reports",
-    "menu": "自定义菜单 custom menu push",
     "backup": "备份 backup",
     "restore": "恢复 restore",
 }
