@@ -133,3 +133,9 @@ def adjust_stock(uow: UnitOfWork, sku_code: str, delta: int, *, actor: str) -> i
             uow.session.expire(obj, ["stock"])
     log.info("stock %s %+d -> %d by %s", sku_code, delta, new_stock, actor)
     return int(new_stock)
+
+
+def set_category_weight(uow: UnitOfWork, path: str, sort_weight: int) -> None:
+    """Order categories for browsing (higher first); creates the path if it does not exist yet."""
+    ensure_category(uow, path).sort_weight = sort_weight
+    uow.session.flush()
