@@ -10,7 +10,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from commerce.catalog.errors import ProductOffShelf
 from commerce.errors import CommerceError, ConsentRequired, IllegalTransition, InvalidInput, NotFound
+from commerce.inventory.errors import OutOfStock, PurchaseLimitExceeded, SkuUnavailable
+from commerce.orders.errors import EmptyCheckout, OrderNotPayable
 from commerce.money import fen_to_yuan_str
 
 log = logging.getLogger("bot.texts")
@@ -134,6 +137,7 @@ BAD_NAME = "姓名需要 1～20 个字，请重新发送收货人姓名。"
 ASK_ADDRESS = "请发送详细收货地址（省市区+街道门牌），比如「浙江省杭州市西湖区文三路 100 号」："
 BAD_ADDRESS = "没认出省份，请带上省份或直辖市重新发送，比如「浙江省杭州市西湖区文三路 100 号」。"
 SHORT_ADDRESS = "地址太短了，请写到街道和门牌号。"
+ADDRESS_SAVED = "收货信息已保存：{name} {phone}\n{address}\n下次结算会直接使用。"
 SAVED_ADDRESS = "收货信息：{name} {phone}\n{address}"
 ASK_ADDRESS_OK = "寄到这里吗？回复「确认」，或「修改」换地址。"
 ASK_ORDER_OK = "回复「确认」提交订单，「修改地址」换地址，「取消」再想想。"
@@ -173,6 +177,12 @@ ERROR_TEXTS: dict[type[CommerceError], str] = {
     InvalidInput: "输入有误，请检查后重新发送。",
     IllegalTransition: "当前状态下不能这样操作哦，回复「我的订单」看看订单状态。",
     ConsentRequired: "需要先征得你的同意才能保存收货信息，回复「结算」重新开始。",
+    OutOfStock: "「{name}」库存不足，目前只剩 {available} 件，少买几件试试？",
+    SkuUnavailable: "「{name}」已下架，看看别的吧～",
+    PurchaseLimitExceeded: "「{name}」每人限购 {limit} 件，你还能买 {remaining} 件。",
+    ProductOffShelf: "「{name}」已下架，看看别的吧～",
+    EmptyCheckout: "购物车还是空的，先挑点商品吧～发商品名或回复「猜你喜欢」。",
+    OrderNotPayable: "订单 {order_no} 现在不能支付了（{status_cn}），回复「我的订单」看看。",
 }
 WHAT_CN: dict[str, str] = {"order": "订单", "product": "商品", "sku": "商品规格", "customer": "用户",
                            "address": "地址", "category": "分类", "cart_line": "购物车商品"}
@@ -191,6 +201,7 @@ def error_text(err: CommerceError) -> str:
             continue
         fields: dict[str, Any] = {k: v for k, v in vars(err).items() if not k.startswith("_")}
         fields["what_cn"] = WHAT_CN.get(str(fields.get("what", "")), "内容")
+        fields["status_cn"] = status_text(str(fields.get("status", "")))
         try:
             return template.format(**fields)
         except (KeyError, IndexError, ValueError, AttributeError):

@@ -77,6 +77,10 @@ class Dialogue:
         keyword = self.routes.find(Route.KEYWORD, msg.text)
         if keyword is not None:
             return keyword(state, msg)
+        for rule in self.routes.followups():
+            turn = rule(state, msg)
+            if turn is not None:
+                return turn
         return self.by_intent(state, msg)
 
     def by_intent(self, state: DialogState, msg: Msg) -> Turn:

@@ -88,12 +88,13 @@ class KeywordInterpreter:
         out: list[Entity] = []
         if (m := INDEX.search(low)) is not None:
             out.append(Entity("index", m.group(), m.start(), m.end(), parse_int(m.group(1)) if m.group(1) else -1))
-        if (m := QUANTITY.search(low)) is not None and not (out and out[0].start <= m.start() < out[0].end):
+        taken = out[0].end if out else -1
+        if (m := next((q for q in QUANTITY.finditer(low) if q.start() >= taken), None)) is not None:
             out.append(Entity("quantity", m.group(1), m.start(1), m.end(1), parse_int(m.group(1))))
-        spec = next((s for s in self._specs if s.lower() in low), None)
+        spec = next((m for s in self._specs if (m := _word(s.lower()).search(low))), None)
         if spec is not None:
-            start = low.index(spec.lower())
-            out.append(Entity("spec", text[start:start + len(spec)], start, start + len(spec), spec))
+            out.append(Entity("spec", text[spec.start():spec.end()], spec.start(), spec.end(),
+                              next(s for s in self._specs if s.lower() == spec.group())))
         elif (m := SPEC.search(low)) is not None:
             out.append(Entity("spec", m.group(1), m.start(1), m.end(1), m.group(1).upper()))
         for name, rule in (("price_max", PRICE_MAX), ("price_min", PRICE_MIN)):
@@ -102,3 +103,8 @@ class KeywordInterpreter:
         if (m := ORDER_NO.search(low)) is not None:
             out.append(Entity("order_no", m.group(), m.start(), m.end(), m.group().replace(" ", "").upper()))
         return out
+
+
+def _word(term: str) -> re.Pattern[str]:
+    """`term` not glued to other ASCII letters or digits (`xl` is not in `xxl`)."""
+    return re.compile(rf"(?<![a-z0-9]){re.escape(term)}(?![a-z0-9])")

@@ -8,7 +8,9 @@ from typing import Any
 
 from bot import texts
 from bot.dialogue.context import Ctx
+from bot.dialogue.refs import bare_ordinal, pick
 from bot.messages import NewsReply
+from commerce.catalog.services import match_sku
 from commerce.catalog.views import ProductView, SkuView
 from nlu.types import Entity
 
@@ -131,18 +133,9 @@ def _line_amount(line: Any) -> int:
     return int(line.unit_price_fen) * int(line.quantity)
 
 
-def spec_of(skus: Sequence[SkuView], hint: str) -> SkuView | None:
-    """A spec by its position (「2」「第二个」) or text (「XL」「5斤」) among the listed SKUs."""
-    from bot.dialogue.refs import bare_ordinal, pick
-
+def spec_of(product: ProductView, hint: str) -> SkuView | None:
+    """A spec by its position (「2」「第二个」) or by name (「XL」「5斤」, via the catalog's matcher)."""
     index = bare_ordinal(hint)
     if index is not None:
-        return pick(skus, index)
-    folded = hint.lower().replace(" ", "")
-    exact = [s for s in skus if s.spec_text.lower().replace(" ", "") == folded]
-    if exact:
-        return exact[0]
-    scored = [(max((len(v) for v in s.spec.values() if v and v.lower() in folded), default=0), s) for s in skus]
-    best = max((score for score, _ in scored), default=0)
-    top = [s for score, s in scored if score == best and best > 0]
-    return top[0] if len(top) == 1 else None
+        return pick(product.skus, index)
+    return match_sku(product, hint) if len(product.skus) > 1 else None

@@ -6,6 +6,7 @@
     @router.event("subscribe")
     @router.message("image")          # non-text message types
     @router.pending(Waiting.PHONE)     # the answer to a question we asked (may return None: not an answer)
+    @router.followup("change_spec")    # a context rule tried before intent routing (None: not mine)
 
 Decorators return the function unchanged.  A later registration for the same key
 replaces the earlier one, so other packages can override a default handler.
@@ -31,6 +32,7 @@ class Route(StrEnum):
     EVENT = "event"
     MESSAGE = "message"
     PENDING = "pending"
+    FOLLOWUP = "followup"
 
 
 def keyword_key(text: str) -> str:
@@ -68,6 +70,13 @@ class Router:
 
     def pending(self, *waitings: str) -> Callable[[F], F]:
         return self._register(Route.PENDING, *waitings)
+
+    def followup(self, *names: str) -> Callable[[F], F]:
+        return self._register(Route.FOLLOWUP, *names)
+
+    def followups(self) -> list[PendingHandler]:
+        """Context rules in registration order (「换成M码」「再来一件」「就这个」 read against the state)."""
+        return [fn for (r, _), fn in self._table.items() if r is Route.FOLLOWUP]  # type: ignore[misc]
 
     def find(self, route: Route, name: str) -> Handler | None:
         key = keyword_key(name) if route is Route.KEYWORD else name

@@ -8,6 +8,7 @@ from bot.dialogue.handlers import (  # noqa: F401
     cart,
     checkout,
     fallback,
+    followups,
     orders,
     product,
     welcome,

@@ -14,6 +14,9 @@ from bot.dialogue.router import Route, router
 from bot.dialogue.state import DialogState, Waiting
 from bot.messages import TextReply
 from commerce.customers import services as customers
+from commerce.orders.errors import EmptyCheckout
+from commerce.orders.views import mask_address
+from commerce.privacy.crypto import mask_name, mask_phone
 
 
 def escaped(state: DialogState, msg: Msg) -> Turn | None:
@@ -28,12 +31,27 @@ def is_command(msg: Msg) -> bool:
 
 
 def save_and_confirm(state: DialogState, msg: Msg, r: parse.Receiver) -> Turn:
+    """Save the receiver; with goods in the cart, go straight on to the order confirmation."""
     with msg.ctx.uow() as uow:
         addr = customers.save_address(uow, msg.openid, receiver_name=r.name, phone=r.phone,
                                       province=r.province, detail=r.detail)
-        turn = confirmation(uow, state, msg, addr)
+        try:
+            turn = confirmation(uow, state, msg, addr)
+        except EmptyCheckout:
+            turn = Turn(replace(state.settled(), form={}), TextReply(texts.ADDRESS_SAVED.format(
+                name=mask_name(r.name), phone=mask_phone(r.phone), address=mask_address(r.province, r.detail))))
         uow.commit()
     return turn
+
+
+@router.keyword("修改地址", "改地址", "换地址", "收货地址", "我的地址", "新地址", "填地址")
+def edit_address(state: DialogState, msg: Msg) -> Turn:
+    with msg.ctx.uow() as uow:
+        consented = customers.get_or_create(uow, msg.openid).consent_personal_data_at is not None
+        uow.commit()
+    if not consented:
+        return Turn(state.ask(Waiting.CONSENT), TextReply(texts.ASK_CONSENT))
+    return Turn(state.ask(Waiting.NAME), TextReply(texts.ASK_NAME))
 
 
 @router.pending(Waiting.CONSENT)

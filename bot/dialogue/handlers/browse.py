@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
@@ -17,6 +18,8 @@ from commerce.catalog import services as catalog
 from nlu.types import Parse
 
 LIST_SIZE = 6
+FOOD_CATEGORY = re.compile(r"食品|农产品|生鲜|水果|零食|特产|粮油|美食")
+ASKS_FOR_FOOD = re.compile(r"吃的|好吃|吃点|零食|美食")
 
 
 def listed(state: DialogState, products: Sequence[Any], head: str) -> Turn:
@@ -62,14 +65,35 @@ def search_prompt(state: DialogState, msg: Msg) -> Turn:
     return Turn(state, TextReply(texts.SEARCH_PROMPT))
 
 
+@router.keyword("有什么好吃的", "好吃的", "有啥好吃的", "吃的", "有什么吃的", "有吃的吗", "有好吃的吗")
+def food(state: DialogState, msg: Msg) -> Turn:
+    """「有什么好吃的」: the food category's products (or all categories when the shop sells no food)."""
+    with msg.ctx.uow() as uow:
+        categories = catalog.list_categories(uow)
+    top = [c for c in categories if c.product_count > 0 and FOOD_CATEGORY.search(c.name)]
+    if not top:
+        return category_menu(state, categories)
+    turn = product_list_turn(state, msg, category=min(top, key=lambda c: c.path.count("/")).path)
+    assert turn is not None
+    return turn
+
+
 @router.intent("browse_category")
 @router.keyword("全部分类", "分类", "所有分类", "商品分类", "逛逛", "逛商城")
 def browse(state: DialogState, msg: Msg) -> Turn:
     category = msg.nlu.value("category") if msg.inbound.kind == "text" else None
     if category or msg.nlu.value("price_max") is not None:
-        return search(state, msg)
+        turn = product_list_turn(state, msg, category=category, price_max_fen=msg.nlu.value("price_max"), quiet=True)
+        if turn is not None:
+            return turn
+    if msg.inbound.kind == "text" and ASKS_FOR_FOOD.search(msg.text):
+        return food(state, msg)
     with msg.ctx.uow() as uow:
         categories = catalog.list_categories(uow)
+    return category_menu(state, categories)
+
+
+def category_menu(state: DialogState, categories: Sequence[Any]) -> Turn:
     names = [c.name for c in categories if c.parent_id is None and c.product_count > 0]
     if not names:
         return Turn(state, TextReply(texts.NO_CATEGORIES))

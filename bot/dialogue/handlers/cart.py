@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from typing import Any
 
@@ -18,10 +17,6 @@ from bot.messages import TextReply
 from commerce.cart import services as cart
 from commerce.catalog import services as catalog
 from commerce.catalog.views import ProductView
-
-CHANGE_WORDS = re.compile(r"换成|换一?个|改成|改为|改到|换")
-AGAIN_WORDS = re.compile(r"再来|再要|再加|多来|还要")
-
 
 def added(state: DialogState, view: Any, sku_id: int, product: ProductView, qty: int) -> Turn:
     spec = next((s.spec_text for s in product.skus if s.id == sku_id), "")
@@ -43,7 +38,7 @@ def choose_sku(state: DialogState, msg: Msg, product: ProductView, qty: int, spe
     """One SKU → add it; a recognised spec → add that; else ask which spec (remembering the quantity)."""
     if len(product.skus) == 1:
         return add_sku(state, msg, product, product.skus[0].id, qty)
-    sku = (catalog.match_sku(product, spec) or render.spec_of(product.skus, spec)) if spec else None
+    sku = render.spec_of(product, spec) if spec else None
     if sku is not None:
         return add_sku(state, msg, product, sku.id, qty)
     ask = render.spec_question(product)
@@ -60,16 +55,6 @@ def quantity_of(msg: Msg) -> int:
 
 @router.intent("add_to_cart")
 def add(state: DialogState, msg: Msg) -> Turn:
-    if CHANGE_WORDS.search(msg.text) and state.last_sku is not None and msg.nlu.value("spec"):
-        return change_spec(state, msg)
-    if CHANGE_WORDS.search(msg.text) and state.cart and msg.nlu.value("quantity") is not None:
-        return change_quantity(state, msg)
-    explicit = msg.nlu.value("index") is not None or msg.nlu.value("product")
-    if AGAIN_WORDS.search(msg.text) and state.last_sku is not None and not explicit:
-        with msg.ctx.uow() as uow:
-            view = cart.add_item(uow, msg.openid, state.last_sku, quantity_of(msg))
-            uow.commit()
-        return Turn(replace(state, cart=tuple(line.sku_id for line in view.lines)), TextReply(render.cart_text(view)))
     try:
         with msg.ctx.uow() as uow:
             product = load_target(uow, state, msg)
@@ -86,7 +71,7 @@ def answer_spec(state: DialogState, msg: Msg) -> Turn | None:
     spec = msg.nlu.value("spec") if bare_ordinal(msg.text) is None else None
     with msg.ctx.uow() as uow:
         product = catalog.product_detail(uow, int(data["product_id"]))
-    sku = render.spec_of(product.skus, str(spec or msg.text))
+    sku = render.spec_of(product, str(spec or msg.text))
     if sku is None:
         return None if len(msg.text) > 6 else Turn(state, TextReply(render.spec_question(product)))
     qty = msg.nlu.value("quantity") if bare_ordinal(msg.text) is None else None
@@ -107,6 +92,16 @@ def cart_line_sku(state: DialogState, msg: Msg) -> int | None:
     if isinstance(index, int):
         return pick(state.cart, index)
     return state.last_sku if state.last_sku in state.cart or not state.cart else None
+
+
+def add_again(state: DialogState, msg: Msg) -> Turn:
+    """「再来一件」: more of the SKU added last."""
+    assert state.last_sku is not None
+    with msg.ctx.uow() as uow:
+        view = cart.add_item(uow, msg.openid, state.last_sku, quantity_of(msg))
+        uow.commit()
+    new = replace(state.settled(), cart=tuple(line.sku_id for line in view.lines))
+    return Turn(new, TextReply(render.cart_text(view)))
 
 
 def change_quantity(state: DialogState, msg: Msg) -> Turn:
@@ -131,8 +126,7 @@ def change_spec(state: DialogState, msg: Msg) -> Turn:
         if line is None:
             return Turn(state, TextReply(texts.WHICH_LINE))
         product = catalog.product_detail(uow, line.product_id)
-        sku = catalog.match_sku(product, str(msg.nlu.value("spec"))) or render.spec_of(
-            product.skus, str(msg.nlu.value("spec")))
+        sku = render.spec_of(product, str(msg.nlu.value("spec")))
         if sku is None:
             reply = texts.NO_SUCH_SPEC.format(spec=msg.nlu.value("spec")) + "\n" + render.spec_question(product)
             return Turn(state.ask(Waiting.SPEC, product_id=product.id, quantity=line.quantity), TextReply(reply))

@@ -6,7 +6,7 @@ import re
 
 from bot import texts
 from bot.dialogue.context import Msg, Turn
-from bot.dialogue.handlers.browse import product_list_turn
+from bot.dialogue.handlers.browse import ASKS_FOR_FOOD, food, product_list_turn
 from bot.dialogue.router import Route, router
 from bot.dialogue.state import DialogState, Waiting
 from bot.messages import TextReply, TransferReply
@@ -15,6 +15,7 @@ from nlu.types import Parse
 # intents worth offering as suggestions when we are unsure (never small talk)
 SUGGESTIBLE = frozenset(texts.INTENT_LABELS) - {"human_agent", "help"}
 DEFAULT_SUGGESTIONS = ("search_product", "recommend", "human_agent")
+SEARCH_ENTITIES = ("product", "category", "price_max", "price_min")
 MAX_PRODUCT_TEXT = 16  # longer texts are sentences, not product names
 _PRODUCTISH = re.compile(r"^[\w\u4e00-\u9fff\s·\-+]+$")
 
@@ -44,7 +45,16 @@ def clarify(state: DialogState, msg: Msg) -> Turn:
 
 @router.intent("nlu_fallback")
 def unclear(state: DialogState, msg: Msg) -> Turn:
-    """Low confidence or out of scope: maybe it is a product name (typos included); else ask or deflect."""
+    """Low confidence or out of scope: maybe a search (entities found, or a product name with typos);
+    else ask a clarifying question, or deflect politely."""
+    if any(msg.nlu.value(name) is not None for name in SEARCH_ENTITIES):
+        turn = product_list_turn(state, msg, query=str(msg.nlu.value("product") or ""),
+                                 category=msg.nlu.value("category"), price_min_fen=msg.nlu.value("price_min"),
+                                 price_max_fen=msg.nlu.value("price_max"), quiet=True)
+        if turn is not None:
+            return turn
+    if ASKS_FOR_FOOD.search(msg.text):
+        return food(state, msg)
     if looks_like_product(msg.text):
         turn = product_list_turn(state, msg, query=msg.text, quiet=True)
         if turn is not None:

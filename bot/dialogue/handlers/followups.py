@@ -1,0 +1,64 @@
+"""Context rules tried before intent routing: short follow-ups that only make sense against what
+was just shown or bought, whatever intent the NLU guesses for them."""
+
+from __future__ import annotations
+
+import re
+
+from bot.dialogue.context import Msg, Turn
+from bot.dialogue.handlers import cart, product
+from bot.dialogue.refs import bare_ordinal
+from bot.dialogue.render import index_entity
+from bot.dialogue.router import router
+from bot.dialogue.state import DialogState
+from nlu.types import Parse
+
+CHANGE = re.compile(r"换成|换个|换一个|改成|改为|改到|换")
+AGAIN = re.compile(r"^(?:再|多|还)(?:来|要|加|买)")
+THIS_ONE = re.compile(r"^(?:就|我)?(?:要|买|选)?(?:这个|这款|这件|它)(?:了|吧|啦)?$|^就它")
+
+
+@router.followup("pick_number")
+def pick_number(state: DialogState, msg: Msg) -> Turn | None:
+    """A bare 「2」 with a product list in the state: that product's detail."""
+    index = bare_ordinal(msg.text)
+    if index is None or not state.products:
+        return None
+    parse = Parse(text=msg.text, intent="product_detail", confidence=1.0, entities=(index_entity(msg.text, index),))
+    return product.detail(state, msg.with_parse(parse))
+
+
+@router.followup("change_spec")
+def change_spec(state: DialogState, msg: Msg) -> Turn | None:
+    """「换成M码」 after adding something: the same line in another spec."""
+    if state.last_sku is None or not CHANGE.search(msg.text) or not msg.nlu.value("spec"):
+        return None
+    return cart.change_spec(state, msg)
+
+
+@router.followup("change_quantity")
+def change_quantity(state: DialogState, msg: Msg) -> Turn | None:
+    """「第1个改成3件」「改成两件」 with the cart (or a just-added line) in the state."""
+    if not (state.cart or state.last_sku) or not CHANGE.search(msg.text):
+        return None
+    if not isinstance(msg.nlu.value("quantity"), int):
+        return None
+    return cart.change_quantity(state, msg)
+
+
+@router.followup("add_again")
+def add_again(state: DialogState, msg: Msg) -> Turn | None:
+    """「再来一件」「再要两件」: more of what was added last (unless another product is named)."""
+    if state.last_sku is None or not AGAIN.search(msg.text):
+        return None
+    if msg.nlu.value("product") or msg.nlu.value("index") is not None:
+        return None
+    return cart.add_again(state, msg)
+
+
+@router.followup("this_one")
+def this_one(state: DialogState, msg: Msg) -> Turn | None:
+    """「就这个」「要这个」 about the product in focus: put it in the cart."""
+    if state.focus is None or not THIS_ONE.search(msg.text.strip(" 。!！~")):
+        return None
+    return cart.add(state, msg)
