@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, cast, literal, or_, select
+from sqlalchemy.orm import aliased
 
 from commerce.clock import as_utc, now
 from commerce.customers.services import get_or_create
-from commerce.db import UnitOfWork
+from commerce.db import BigId, UnitOfWork
 from commerce.distribution.engine import Beneficiary
 from commerce.distribution.errors import UnknownReferralCode
 from commerce.distribution.model import (
@@ -137,19 +139,59 @@ def bind_referral(
     return _record(uow, target, customer.id, source, outcome)
 
 
+def bound_distributor(uow: UnitOfWork, customer_id: int) -> Distributor | None:
+    """The distributor a customer is currently (and not expired) bound to — one query."""
+    at = now()
+    return uow.session.scalar(
+        select(Distributor)
+        .join(ReferralBinding, ReferralBinding.distributor_id == Distributor.id)
+        .where(ReferralBinding.customer_id == customer_id, ReferralBinding.ended_at.is_(None),
+               or_(ReferralBinding.expires_at.is_(None), ReferralBinding.expires_at > at))
+        .order_by(ReferralBinding.id.desc())
+        .limit(1)
+    )
+
+
+def _active_binding(customer_col: Any, at: datetime) -> Any:
+    b = ReferralBinding
+    return and_(b.customer_id == customer_col, b.ended_at.is_(None), or_(b.expires_at.is_(None), b.expires_at > at))
+
+
+def _chain_rows(uow: UnitOfWork, start: Any, max_levels: int) -> list[tuple[Distributor, int]]:
+    """Walk up the referral tree in ONE recursive query (the commission hot path)."""
+    at = now()
+    up = start.cte("up", recursive=True)
+    parent = aliased(Distributor)
+    step = (
+        select(ReferralBinding.distributor_id, (up.c.depth + 1).label("depth"))
+        .select_from(up)
+        .join(parent, parent.id == up.c.distributor_id)
+        .join(ReferralBinding, _active_binding(parent.customer_id, at))
+        .where(up.c.depth < max_levels)
+    )
+    up = up.union_all(step)
+    rows = uow.session.execute(
+        select(Distributor, up.c.depth).join(up, up.c.distributor_id == Distributor.id).order_by(up.c.depth)
+    ).tuples().all()
+    return [(d, int(depth)) for d, depth in rows]
+
+
 def beneficiary_chain(uow: UnitOfWork, buyer_customer_id: int, policy: DistributionPolicy) -> list[Beneficiary]:
     """The distributors above a buyer, level 1 first, at most `policy.max_levels` of them."""
-    buyer_d = uow.session.scalar(select(Distributor).where(Distributor.customer_id == buyer_customer_id))
-    node: Distributor | None
-    if buyer_d is not None and buyer_d.is_active and policy.self_purchase_commission:
-        node = buyer_d
-    else:
-        binding = current_binding(uow, buyer_customer_id)
-        node = None if binding is None else uow.session.get(Distributor, binding.distributor_id)
+    at = now()
+    start: Any = (
+        select(ReferralBinding.distributor_id, literal(1).label("depth"))
+        .where(_active_binding(buyer_customer_id, at))
+    )
+    if policy.self_purchase_commission:
+        own = uow.session.scalar(select(Distributor).where(Distributor.customer_id == buyer_customer_id))
+        if own is not None and own.is_active:
+            start = select(cast(literal(own.id), BigId).label("distributor_id"), literal(1).label("depth"))
     chain: list[Beneficiary] = []
     seen: set[int] = set()
-    while node is not None and len(chain) < policy.max_levels and node.id not in seen:
-        seen.add(node.id)
-        chain.append(Beneficiary(node.id, len(chain) + 1, node.grade, node.is_active))
-        node = parent_of(uow, node)
+    for d, depth in _chain_rows(uow, start, policy.max_levels):
+        if d.id in seen or depth != len(chain) + 1:
+            break  # a cycle (never created, but never followed either) or a gap
+        seen.add(d.id)
+        chain.append(Beneficiary(d.id, depth, d.grade, d.is_active))
     return chain

@@ -2,10 +2,12 @@
 
 A batch is keyed by the period it is run in (`weekly:2026-W48`, `monthly:2026-11`,
 China time); the unique key means running the same period twice settles nothing
-twice.  The work is three statements whatever the volume:
+twice.  The work is set-based whatever the volume:
 
 1. UPDATE commission_entries SET state='settled', settlement_id=:batch WHERE state='available'
 2. INSERT INTO settlement_statements SELECT … GROUP BY distributor_id   (a statement per distributor)
+   — on PostgreSQL 1+2 are ONE statement: the UPDATE … RETURNING is a CTE the INSERT … SELECT
+   aggregates, so the million flipped rows are read once; SQLite runs them as two.
 3. UPDATE settlement_batches SET totals = (SELECT aggregates FROM the statements)
 
 Monthly batches first add the team rewards of the previous month (if enabled),
@@ -17,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import case, func, insert, literal, select, update
 
@@ -61,8 +64,8 @@ def _result(batch: SettlementBatch, created: bool) -> SettlementResult:
                             int(batch.total_fen))
 
 
-def _flip_available(uow: UnitOfWork, batch_id: int) -> None:
-    uow.session.execute(
+def _flip_stmt(batch_id: int) -> Any:
+    return (
         update(CommissionEntry)
         .where(CommissionEntry.state == EntryState.AVAILABLE)
         .values(state=EntryState.SETTLED, settlement_id=batch_id)
@@ -70,27 +73,40 @@ def _flip_available(uow: UnitOfWork, batch_id: int) -> None:
     )
 
 
-def _sum_if(reasons: list[EntryReason]):  # type: ignore[no-untyped-def]
-    return func.coalesce(func.sum(case((CommissionEntry.reason.in_(reasons), CommissionEntry.amount_fen), else_=0)), 0)
+def _aggregate(batch_id: int, source: Any) -> Any:
+    """Per-distributor sums over `source` (the flipped rows) — the statement's SELECT."""
+    c = source.c
+
+    def sum_if(reasons: list[EntryReason]) -> Any:
+        return func.coalesce(func.sum(case((c.reason.in_(reasons), c.amount_fen), else_=0)), 0)
+
+    return select(
+        literal(batch_id), c.distributor_id, func.count(), sum_if([EntryReason.COMMISSION]),
+        sum_if([EntryReason.CLAWBACK, EntryReason.FORFEIT]), sum_if([EntryReason.TEAM_REWARD]),
+        func.sum(c.amount_fen),
+    ).group_by(c.distributor_id)
 
 
-def _write_statements(uow: UnitOfWork, batch_id: int) -> None:
-    agg = (
-        select(
-            literal(batch_id),
-            CommissionEntry.distributor_id,
-            func.count(),
-            _sum_if([EntryReason.COMMISSION]),
-            _sum_if([EntryReason.CLAWBACK, EntryReason.FORFEIT]),
-            _sum_if([EntryReason.TEAM_REWARD]),
-            func.sum(CommissionEntry.amount_fen),
-        )
-        .where(CommissionEntry.settlement_id == batch_id)
-        .group_by(CommissionEntry.distributor_id)
-    )
+STATEMENT_COLS = ["batch_id", "distributor_id", "entry_count", "commission_fen", "clawback_fen", "reward_fen",
+                  "total_fen"]
+
+
+def _flip_and_aggregate(uow: UnitOfWork, batch_id: int) -> None:
+    """PostgreSQL: one statement (UPDATE … RETURNING feeding INSERT … SELECT); elsewhere: two."""
+    flip = _flip_stmt(batch_id)
+    if uow.session.get_bind().dialect.name == "postgresql":
+        flipped = flip.returning(CommissionEntry.distributor_id, CommissionEntry.amount_fen,
+                                 CommissionEntry.reason).cte("flipped")
+        uow.session.execute(insert(SettlementStatement).from_select(STATEMENT_COLS, _aggregate(batch_id, flipped)))
+        return
+    uow.session.execute(flip)
+    settled = select(CommissionEntry.distributor_id, CommissionEntry.amount_fen, CommissionEntry.reason).where(
+        CommissionEntry.settlement_id == batch_id).subquery("settled")
+    uow.session.execute(insert(SettlementStatement).from_select(STATEMENT_COLS, _aggregate(batch_id, settled)))
+
+
+def _total_batch(uow: UnitOfWork, batch_id: int) -> None:
     s = SettlementStatement
-    cols = ["batch_id", "distributor_id", "entry_count", "commission_fen", "clawback_fen", "reward_fen", "total_fen"]
-    uow.session.execute(insert(s).from_select(cols, agg))
     uow.session.execute(
         update(SettlementBatch)
         .where(SettlementBatch.id == batch_id)
@@ -123,8 +139,8 @@ def settle(
     batch = SettlementBatch(period_key=key, kind=kind)
     uow.session.add(batch)
     uow.session.flush()
-    _flip_available(uow, batch.id)
-    _write_statements(uow, batch.id)
+    _flip_and_aggregate(uow, batch.id)
+    _total_batch(uow, batch.id)
     uow.session.refresh(batch)
     return _result(batch, created=True)
 

@@ -10,7 +10,7 @@ buyer, which the policy's depth guard counts together with the commission levels
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import case, func, select
 
@@ -27,7 +27,7 @@ def previous_month(at: datetime) -> tuple[str, datetime, datetime]:
     local = at.astimezone(CHINA_TZ)
     end = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     start = (end.replace(year=end.year - 1, month=12) if end.month == 1 else end.replace(month=end.month - 1))
-    return f"{start.year}-{start.month:02d}", start, end
+    return f"{start.year}-{start.month:02d}", start.astimezone(UTC), end.astimezone(UTC)
 
 
 def tier_for(sales_fen: int, tiers: tuple[TeamTier, ...]) -> TeamTier | None:

@@ -42,3 +42,20 @@ def pay(uow: UnitOfWork, buyer_customer_id: int, *paid_fen: int, order_id: int |
     )
     record_commission(uow, order, policy)
     return order
+
+
+def settled_balance(db: Database, *paid_fen: int, policy: DistributionPolicy = POLICY) -> Distributor:
+    """A distributor `oB` (referred by `oA`) with 10% of `paid_fen` settled and withdrawable."""
+    from commerce import clock
+    from commerce.distribution.ledger import mark_delivered, release_frozen
+    from commerce.distribution.settlement import settle
+
+    _, b, c = chain(db, "oA", "oB", "oC", policy=policy)
+    with db.uow() as uow:
+        order = pay(uow, c.customer_id, *paid_fen, policy=policy)
+        mark_delivered(uow, order.order_id, policy)
+        clock.advance(days=policy.freeze_days + 1)
+        release_frozen(uow, policy)
+        settle(uow, "weekly", policy, key=f"test:{order.order_id}")
+        uow.commit()
+    return b

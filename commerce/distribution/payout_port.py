@@ -1,0 +1,54 @@
+"""The payout port: what commerce needs from WeChat Pay's merchant transfer (商家转账, transfer-bills).
+
+Adapters live in `siyu/` (the sandbox one talks to `sandbox/transfer/`).  The
+HTTP edge verifies and decrypts MCHTRANSFER.BILL.FINISHED callbacks and hands a
+`TransferFinished` to `commerce.distribution.payouts.apply_transfer_result`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+TRANSFER_SUCCESS = "SUCCESS"
+TRANSFER_FAILED_STATES = frozenset({"FAIL", "CANCELLED"})
+SCENE_COMMISSION = "1005"  # 佣金报酬
+
+
+@dataclass(frozen=True)
+class TransferRequest:
+    out_bill_no: str
+    openid: str
+    amount_fen: int
+    remark: str
+    user_name: str | None = None  # required by WeChat from ¥2,000 (encrypted by the adapter)
+
+
+@dataclass(frozen=True)
+class TransferAccepted:
+    out_bill_no: str
+    transfer_bill_no: str
+    state: str  # WAIT_USER_CONFIRM, ACCEPTED, PROCESSING, SUCCESS, FAIL, …
+    package_info: str = ""
+    fail_reason: str = ""
+
+
+@dataclass(frozen=True)
+class TransferFinished:
+    """A verified, decrypted MCHTRANSFER.BILL.FINISHED (or a query result in a final state)."""
+
+    out_bill_no: str
+    transfer_bill_no: str
+    state: str  # SUCCESS | FAIL | CANCELLED
+    amount_fen: int
+    openid: str
+    fail_reason: str = ""
+
+
+class PayoutGatewayError(Exception):
+    """The transfer API could not be reached or refused the request (adapter error; retryable)."""
+
+
+class PayoutGateway(Protocol):
+    def create_transfer(self, req: TransferRequest) -> TransferAccepted:
+        ...
