@@ -95,7 +95,7 @@ class StateStore:
             return DialogState()
         try:
             return DialogState.loads(text)
-        except (ValueError, KeyError, TypeError) as exc:  # a corrupt or old-format entry: start fresh
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:  # a corrupt or old-format entry: start fresh
             log.warning("dropping unreadable dialogue state: %s", exc)
             return DialogState()
 
