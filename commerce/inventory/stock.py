@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import noload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from commerce import events
@@ -49,7 +50,10 @@ def ensure_within_limit(sku: Sku, product: Product, quantity: int, already: int)
 def load_skus(uow: UnitOfWork, sku_ids: Iterable[int]) -> dict[int, tuple[Sku, Product]]:
     """SKUs with their products in one query; unknown ids raise SkuNotFound."""
     ids = sorted(set(sku_ids))
-    stmt = select(Sku, Product).join(Product, Sku.product_id == Product.id).where(Sku.id.in_(ids))
+    stmt = (
+        select(Sku, Product).join(Product, Sku.product_id == Product.id).where(Sku.id.in_(ids))
+        .options(noload(Product.skus), noload(Product.category))
+    )
     rows = uow.session.execute(stmt)
     found = {sku.id: (sku, product) for sku, product in rows.tuples()}
     for sku_id in ids:

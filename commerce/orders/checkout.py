@@ -160,6 +160,7 @@ def place_order(
             return order_view(winner)
     cart.remove_bought(uow, customer.id, list(wanted))
     uow.session.flush()
+    view = order_view(order)  # built before the row lock is taken: the lock is held until COMMIT
     remaining = stock.reserve(uow, wanted, {i.sku_id: i.name for i in inputs})  # last: see module doc
     stock.warn_low_stock(uow, skus, remaining, wanted)
-    return order_view(order)
+    return view
