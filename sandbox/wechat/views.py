@@ -59,6 +59,10 @@ def view_routes(platform: Platform) -> list[BaseRoute]:
     async def menu(request: Request) -> Response:
         return JSONResponse(platform.menu or platform.config.menu or {"button": []})
 
+    async def info(request: Request) -> Response:
+        c = platform.config
+        return JSONResponse({"account": c.original_id, "safe_mode": bool(c.encoding_aes_key)})
+
     async def paid(request: Request) -> Response:
         openid = request.path_params["openid"]
         with platform.lock:
@@ -72,6 +76,7 @@ def view_routes(platform: Platform) -> list[BaseRoute]:
         Route("/sandbox/qrcode/resolve", resolve, methods=["GET"]),
         Route("/sandbox/qrcodes", recent_qrcodes, methods=["GET"]),
         Route("/sandbox/menu", menu, methods=["GET"]),
+        Route("/sandbox/info", info, methods=["GET"]),
         Route("/sandbox/users/{openid}/paid", paid, methods=["POST"]),
     ]
 

@@ -1,0 +1,192 @@
+"""The simulator in a real headless Chromium against the real app (uvicorn, SQLite, MemoryKV, sandbox).
+
+`LiveApp` serves `siyu.app.create_app(boot())` on a free port; `SimulatorPage` drives the page
+like a person: `say(text)` types and waits for the bot's answer, `tap_menu(top, sub)`,
+`scan(url)`, `bot_messages()`.  A full purchase is a sequence of `say` calls.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.messages import TextReply
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (make browser)"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class LiveApp:
+    """The whole app under uvicorn in a thread, on a private SQLite file and in-process KV."""
+
+    def __init__(self, data_dir: Path, **settings: Any) -> None:
+        import uvicorn
+
+        from commerce.db import Base
+        from siyu.app import create_app
+        from siyu.container import boot
+        from siyu.settings import load_settings
+
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        overrides: dict[str, Any] = {"mode": "demo", "data_dir": data_dir, "public_base_url": self.base_url,
+                                     "database": {"url": f"sqlite:///{data_dir / 'siyu.db'}"}, "redis": {"url": ""}}
+        overrides.update(settings)
+        self.container = boot(load_settings(**overrides), logging_on=False)
+        Base.metadata.create_all(self.container.db.engine)
+        self._seed()
+        config = uvicorn.Config(create_app(self.container), host="127.0.0.1", port=self.port, log_level="warning",
+                                lifespan="on")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def _seed(self) -> None:
+        try:
+            from siyu.seed import seed_demo_shop
+        except ModuleNotFoundError:
+            return
+        seed_demo_shop(self.container)
+
+    def __enter__(self) -> LiveApp:
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the app did not start")
+            time.sleep(0.05)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+class SimulatorPage:
+    def __init__(self, page: Any, base_url: str) -> None:
+        self.page = page
+        page.goto(f"{base_url}/simulator")
+        page.wait_for_selector("[data-testid=chat]")
+
+    def bot_messages(self) -> list[str]:
+        return self._texts("bot-message")
+
+    def user_messages(self) -> list[str]:
+        return self._texts("user-message")
+
+    def _texts(self, testid: str) -> list[str]:
+        script = ("id => Array.from(document.querySelectorAll(`[data-testid=${id}]`))"
+                  ".map(row => row.querySelector(':scope > :not(.avatar)').innerText.trim())")
+        return list(self.page.evaluate(script, testid))
+
+    def wait_for_bot(self, count: int, timeout_s: float = 15) -> list[str]:
+        self.page.wait_for_function(
+            "n => document.querySelectorAll('[data-testid=bot-message]').length >= n", arg=count,
+            timeout=timeout_s * 1000)
+        return self.bot_messages()
+
+    def keyboard(self) -> None:
+        if self.page.locator("#inputbar").is_hidden():
+            self.page.click("#to-input")
+
+    def say(self, text: str) -> str:
+        """Type `text`, send it, return the bot's next message."""
+        self.keyboard()
+        before = len(self.bot_messages())
+        self.page.fill("[data-testid=input]", text)
+        self.page.click("[data-testid=send]")
+        return self.wait_for_bot(before + 1)[before]
+
+    def tap_menu(self, top: str, sub: str | None = None) -> str:
+        before = len(self.bot_messages())
+        if self.page.locator("#menubar").is_hidden():
+            self.page.click("#to-menu")
+        self.page.click(f"#menu-buttons button:text-is('{top}')")
+        if sub:
+            self.page.click(f"#submenu button:text-is('{sub}')")
+        return self.wait_for_bot(before + 1)[before]
+
+    def scan(self, qr_url: str) -> str:
+        before = len(self.bot_messages())
+        self.keyboard()
+        self.page.click("[data-testid=scan]")
+        self.page.fill("[data-testid=scan-url]", qr_url)
+        self.page.click("[data-testid=scan-go]")
+        return self.wait_for_bot(before + 1)[before]
+
+
+@pytest.fixture(scope="module")
+def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
+    with LiveApp(tmp_path_factory.mktemp("live_app")) as app:
+        yield app
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def simulator(live_app: LiveApp, browser: Any) -> Iterator[SimulatorPage]:
+    """A fresh browser context: a new simulator user each test."""
+    context = browser.new_context(viewport={"width": 400, "height": 800})
+    try:
+        yield SimulatorPage(context.new_page(), live_app.base_url)
+    finally:
+        context.close()
+
+
+def test_a_new_user_is_welcomed_and_answered_when_saying_hello(simulator: SimulatorPage) -> None:
+    welcome = simulator.wait_for_bot(1)[0]  # the page follows the account for a new user
+    assert welcome
+    answer = simulator.say("你好")
+    assert answer
+    assert "暂时无法提供服务" not in answer
+    assert simulator.user_messages()[-1] == "你好"
+    assert "欢迎" in welcome
+    assert "购物助手" in answer
+
+
+def test_the_custom_menu_sends_click_events(simulator: SimulatorPage) -> None:
+    simulator.wait_for_bot(1)
+    answer = simulator.tap_menu("我的", "购物车")
+    assert answer and "暂时无法提供服务" not in answer
+    if shot := __import__("os").environ.get("SIYU_SIMULATOR_SCREENSHOT"):
+        simulator.page.screenshot(path=shot)
+
+
+def test_scanning_a_qr_code_issued_by_the_sandbox(simulator: SimulatorPage, live_app: LiveApp) -> None:
+    simulator.wait_for_bot(1)
+    ticket = live_app.container.wechat_api.create_qrcode("ref_browser", expire_seconds=600)
+    answer = simulator.scan(ticket.url)
+    assert answer and "暂时无法提供服务" not in answer
+
+
+def test_customer_service_messages_appear_live(simulator: SimulatorPage, live_app: LiveApp) -> None:
+    simulator.wait_for_bot(1)
+    openid = simulator.page.evaluate("localStorage.getItem('siyu.sim.current')").strip('"')
+    live_app.container.outbound.deliver(openid, TextReply("订单已发货"))
+    simulator.page.wait_for_selector("[data-source=cs] >> text=订单已发货", timeout=5000)
