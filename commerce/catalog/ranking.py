@@ -23,22 +23,23 @@ FUZZY_PINYIN_SCORE = 85
 Relevance = tuple[int, int]
 
 
-def relevance(entry: SearchEntry, terms: tuple[Term, ...]) -> Relevance:
+def relevance(entry: SearchEntry, terms: tuple[Term, ...], *, fuzzy: bool = True) -> Relevance:
+    """(terms matched, score); `fuzzy=False` skips edit-distance matching (the fast first pass)."""
     matched = score = 0
     for term in terms:
-        tier = term_tier(entry, term)
+        tier = term_tier(entry, term, fuzzy=fuzzy)
         if tier:
             matched += 1
             score += tier
     return matched, score
 
 
-def term_tier(entry: SearchEntry, term: Term) -> int:
+def term_tier(entry: SearchEntry, term: Term, *, fuzzy: bool = True) -> int:
     tier = _literal_tier(entry, term)
     if tier >= PINYIN:
         return tier
     sound = _sound_tier(entry.phrases, term)
-    return max(tier, sound, _fuzzy_tier(entry, term) if not (tier or sound) else 0)
+    return max(tier, sound, _fuzzy_tier(entry, term) if fuzzy and not (tier or sound) else 0)
 
 
 def _literal_tier(entry: SearchEntry, term: Term) -> int:

@@ -43,13 +43,20 @@ def search_products(
     if terms:
         if len(pool) > PREFILTER_ABOVE:
             pool = prefiltered(uow, pool, terms)
-        scored = [(relevance(e, terms), e) for e in pool]
-        ranked = [e for rel, e in sorted((s for s in scored if s[0][0]),
-                                         key=lambda s: (-s[0][0], -s[0][1], *_popularity(s[1])))]
+        ranked = rank(pool, terms)
     else:
         ranked = sorted(pool, key=_popularity)
     page = ranked[max(offset, 0):max(offset, 0) + max(0, min(limit, MAX_LIMIT))]
     return refresh(uow, [e.view for e in page])
+
+
+def rank(pool: list[SearchEntry], terms: tuple[Term, ...]) -> list[SearchEntry]:
+    """Matching entries, best first.  Typo (edit-distance) matching runs only when nothing else matched."""
+    scored = [(rel, e) for e in pool if (rel := relevance(e, terms, fuzzy=False))[0]]
+    if not scored:
+        scored = [(rel, e) for e in pool if (rel := relevance(e, terms))[0]]
+    scored.sort(key=lambda s: (-s[0][0], -s[0][1], *_popularity(s[1])))
+    return [e for _, e in scored]
 
 
 def best_sellers(uow: UnitOfWork, limit: int = 5, *, category: str | None = None) -> list[ProductView]:
@@ -111,6 +118,9 @@ def refresh(uow: UnitOfWork, views: list[ProductView]) -> list[ProductView]:
     sales = {r[1]: r[4] for r in rows}
     out = []
     for view in views:
+        if sales.get(view.id) == view.sales_count and all(stock.get(s.id) == s.stock for s in view.skus):
+            out.append(view)  # unchanged since the snapshot (the common case)
+            continue
         skus = tuple(_with_stock(s, stock[s.id]) for s in view.skus if s.id in stock)
         if skus:
             out.append(assemble(view, skus, sales.get(view.id, view.sales_count)))
