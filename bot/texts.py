@@ -232,3 +232,103 @@ PAGE_STOCK = "库存"
 PAGE_SPECS = "规格"
 PAGE_SOLD_OUT = "已售罄"
 PAGE_ORIGINAL = "原价"
+
+
+# == distribution (推广员) — owned by the distribution issue ================================
+from commerce.distribution import errors as dist_errors  # noqa: E402
+
+DIST_WELCOME = (
+    "🎉 恭喜你成为{shop}推广员！你的推广码：{code}\n"
+    "分享商品或你的专属二维码，好友通过它购买后你就能获得佣金。\n{rules}\n"
+    "回复「推广码」获取二维码，「我的推广」看成绩，「培训」学习推广规则。"
+)
+DIST_APPLIED = "申请已提交，商家审核通过后会通知你～（成为推广员完全免费）"
+DIST_ASK_FORM = "申请成为推广员（免费）：请发送你的「姓名 手机号」，例如：张三 13800138000"
+DIST_BAD_FORM = "没看懂哦，请按「姓名 手机号」发送，例如：张三 13800138000；回复「取消」放弃申请。"
+DIST_ASK_CONSENT = (
+    "【个人信息保护提示】推广员申请需要你的姓名和手机号，仅用于审核和佣金结算联系，加密保存，"
+    "不会用于其他目的，可随时申请删除。\n同意请回复「同意」，不同意回复「取消」。"
+)
+DIST_ASK_INVITE = "本店推广员需邀请加入，请发送商家给你的邀请码："
+DIST_CANCELLED = "好的，已取消申请。想加入时回复「申请推广」即可～"
+DIST_ALREADY = "你已经是推广员啦（推广码 {code}），回复「推广码」获取二维码。"
+DIST_ALREADY_APPLIED = "你的申请正在审核中，请耐心等待～"
+DIST_NOT_YET = "你还不是推广员哦～回复「我想做推广」免费加入。"
+DIST_RULES = (
+    "【推广规则】\n· 成为推广员永远免费，不收任何费用，也不要求购物。\n"
+    "· 好友通过你的二维码或分享链接购买商品后，你获得实付商品金额（不含运费）的 {rate} 佣金{level2}。\n"
+    "· 佣金按实际支付金额计算、向下取整到分；退款会按比例扣回。\n"
+    "· 确认收货 {freeze_days} 天后佣金解冻，结算后可提现（最低 {min}，每日上限 {cap}{fee}）。\n"
+    "· 只按真实商品销售计佣，不按拉人头计酬。"
+)
+DIST_RULES_LEVEL2 = "；你推荐的推广员卖出商品，你获得 {rate}"
+DIST_RULES_FEE = "，手续费 {fee}"
+DIST_QR_CAPTION = "这是你的专属推广码（{code}），好友扫码关注即与你绑定～"
+DIST_QR_UNAVAILABLE = "二维码生成失败，请稍后再试～你的推广码是 {code}。"
+DIST_BALANCE = (
+    "我的佣金：\n冻结中（售后期）{frozen}\n已解冻待结算 {available}\n可提现 {withdrawable}\n"
+    "已提现 {withdrawn}\n回复「提现 100」或「全部提现」，「佣金明细」看记录。"
+)
+DIST_STATS = (
+    "我的推广（推广码 {code}）：\n扫码/点击：今日 {today}｜本周 {week}｜本月 {month}\n"
+    "绑定好友 {referrals} 人｜推广订单 {orders} 笔\n佣金：冻结 {frozen}｜待结算 {available}｜可提现 {withdrawable}"
+)
+DIST_TEAM = "我的团队：直推推广员 {members} 人，本月团队商品销售额 {sales}。{reward}"
+DIST_TEAM_REWARD_ON = "团队奖励按月结算，只看商品销售，不看人数。"
+DIST_ENTRIES_HEAD = "佣金明细（最近 {n} 条）："
+DIST_ENTRY_LINE = "{date} {reason} {amount} {state}"
+DIST_NO_ENTRIES = "还没有佣金记录～分享商品给好友试试吧！"
+DIST_REASONS = {"commission": "订单佣金", "clawback": "退款扣回", "team_reward": "团队奖励",
+                "withdrawal": "提现", "payout_reversal": "提现退回", "forfeit": "暂停扣除"}
+DIST_STATES = {"pending": "冻结中", "available": "待结算", "settled": "已结算"}
+DIST_WITHDRAW_ASK = "要提现多少？回复「提现 100」或「全部提现」。可提现 {withdrawable}。"
+DIST_WITHDRAW_OK = "提现申请已提交：{amount}（手续费 {fee}，到账 {net}），单号 {no}。\n{next}"
+DIST_WITHDRAW_WECHAT = "请留意微信「确认收款」提示，确认后转入零钱。"
+DIST_WITHDRAW_SANDBOX = "演示环境：打开 {url} 确认收款。"
+DIST_WITHDRAW_REVIEW = "金额较大，商家审核后为你转账。"
+DIST_WITHDRAW_BANK = "将通过银行转账到你登记的银行卡，预计 1～3 个工作日到账。"
+DIST_LESSON = "📘 第{n}课 {title}\n{text}{link}"
+DIST_QUIZ_HEAD = "\n\n小测验（回复答案序号，如「{example}」）："
+DIST_QUIZ_LINE = "{n}. {question} {options}"
+DIST_QUIZ_PASSED = "全部答对 ✅ 本课完成！进度 {done}/{total}。回复「培训」继续下一课。"
+DIST_QUIZ_FAILED = "答对 {correct}/{total} 题，再看看课程内容，重新回复答案试试～"
+DIST_QUIZ_BAD = "请按题目顺序回复 {n} 个序号，例如「{example}」。"
+DIST_TRAINING_DONE = "🎓 培训已全部完成（{total} 课）！回复「推广规则」随时复习。"
+DIST_LESSON_READ = "\n\n读完了～进度 {done}/{total}，回复「培训」继续。"
+
+for _error, _text in {
+    dist_errors.DistributionDisabled: "本店暂未开放推广员功能～",
+    dist_errors.NotADistributor: DIST_NOT_YET,
+    dist_errors.AlreadyDistributor: "你已经是推广员或申请审核中啦（推广码 {code}）。",
+    dist_errors.InvitationRequired: "邀请码无效或已用完，请向商家确认后重新发送「申请推广」。",
+    dist_errors.ApplicationIncomplete: DIST_BAD_FORM,
+    dist_errors.SelfReferral: "不能绑定自己的推广码哦～",
+    dist_errors.ReferralCycle: "你们已经是推广关系啦，不能互相绑定～",
+    dist_errors.UnknownReferralCode: "推广码 {code} 无效或已停用。",
+    dist_errors.BelowMinimum: "提现金额低于最低提现金额，回复「我的佣金」看看～",
+    dist_errors.InsufficientBalance: "可提现余额不足，回复「我的佣金」看看～",
+    dist_errors.DailyCapExceeded: "超出今日提现上限，明天再来吧～",
+    dist_errors.BankAccountRequired: "提现到银行卡需先登记银行卡信息，暂请选择提现到微信零钱～",
+    dist_errors.TrainingRequired: "首次提现前请先完成基础培训（还差 {remaining} 课），回复「培训」开始学习～",
+}.items():
+    register_error_text(_error, _text)
+
+DIST_MONEY_ERRORS: dict[type[CommerceError], str] = {
+    dist_errors.BelowMinimum: "提现金额不能低于 {min_fen}，你这次申请的是 {amount_fen}。",
+    dist_errors.InsufficientBalance: "可提现余额不足：可提现 {balance_fen}，你申请了 {amount_fen}。",
+    dist_errors.DailyCapExceeded: "超出今日提现上限，今天最多还能提 {remaining_fen}。",
+}
+
+
+def dist_money_error_text(err: CommerceError) -> str:
+    """Withdrawal refusals with their amounts shown in yuan."""
+    template = DIST_MONEY_ERRORS.get(type(err))
+    if template is None:
+        return error_text(err)
+    return template.format(**{k: yuan(v) for k, v in vars(err).items() if k.endswith("_fen")})
+
+DIST_SCENE_NOTES = {
+    "self": "（这是你自己的推广码哦，自己扫码不会绑定～）",
+    "cycle": "（你们已是推广关系，不能互相绑定～）",
+    "bound": "你是通过好友推荐来的，欢迎～",
+}

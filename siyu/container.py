@@ -78,6 +78,18 @@ class Container:
 
         return build_wechat_sandbox(self)
 
+    @cached_property
+    def distribution(self) -> Any:
+        """`siyu.distribution.DistributionWiring`: policy, payout gateway, referral hook, referral QR."""
+        from siyu.distribution import DistributionWiring
+
+        return DistributionWiring(self)
+
+    @property
+    def on_referral_scene(self) -> Any:
+        """The dialogue's referral hook (subscribe/SCAN with a `d_<code>` scene binds the user)."""
+        return self.distribution.on_referral_scene
+
     def close(self) -> None:
         if "db" in self.__dict__:
             self.db.dispose()
@@ -118,4 +130,7 @@ def boot(settings: Settings | None = None, *, logging_on: bool = True) -> Contai
         from siyu import demo_clock
 
         demo_clock.load(settings.data_dir)  # `siyu demo-time advance` persists across processes
+    from siyu.distribution import register_subscriptions
+
+    register_subscriptions(settings.distribution)  # commission follows the order events
     return Container(settings)

@@ -5,10 +5,15 @@
 
 from __future__ import annotations
 
+import io
 import logging
-from typing import TYPE_CHECKING
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from starlette.routing import BaseRoute
 
 from commerce.distribution.errors import PolicyRejected
+from commerce.distribution.model import BindingSource
 from commerce.distribution.policy import (
     BindingRule,
     DistributionPolicy,
@@ -77,9 +82,139 @@ def policy_from_settings(s: DistributionSettings) -> DistributionPolicy:
     return policy
 
 
-def register_subscriptions(c: Container) -> None:
-    """Commission follows paid/delivered/refunded/cancelled orders inside their transaction."""
+def register_subscriptions(settings: DistributionSettings) -> DistributionPolicy:
+    """Commission follows paid/delivered/refunded/cancelled orders inside their transaction (idempotent)."""
     from commerce.distribution import subscriptions
 
-    policy = policy_from_settings(c.settings.distribution)
+    policy = policy_from_settings(settings)
     subscriptions.register(lambda: policy)
+    return policy
+
+
+class DistributionWiring:
+    """What the rest of the app needs from distribution, built once per container."""
+
+    def __init__(self, c: Container) -> None:
+        self.c = c
+        self.policy = policy_from_settings(c.settings.distribution)
+
+    @cached_property
+    def payout_gateway(self) -> Any:
+        from siyu.adapters.transfer_bills import TransferBillsGateway
+
+        notify = self.c.settings.public_base_url.rstrip("/") + PAYOUT_NOTIFY
+        return TransferBillsGateway(self.c.pay_gateway, notify)
+
+    def on_referral_scene(self, openid: str, scene: str) -> None:
+        """The dialogue's hook for subscribe-with-scene and SCAN: bind if the scene is a referral code."""
+        from commerce.distribution.binding import bind_referral, parse_scene
+        from commerce.distribution.errors import UnknownReferralCode
+
+        ref = parse_scene(scene)
+        if ref is None:
+            return
+        with self.c.db.uow() as uow:
+            try:
+                result = bind_referral(uow, openid, ref.code, BindingSource.QR_SCAN, self.policy,
+                                       product_id=ref.product_id)
+            except UnknownReferralCode:
+                log.info("referral scene %r names no active distributor", scene)
+                return
+            uow.commit()
+        log.info("referral %s -> %s: %s", openid[-6:], ref.code, result.outcome)
+
+    def bind_link(self, openid: str, code: str, product_id: int | None) -> None:
+        """A shared product link `/p/{id}?ref=<code>` opened by a known openid."""
+        from commerce.distribution.binding import bind_referral
+
+        with self.c.db.uow() as uow:
+            bind_referral(uow, openid, code, BindingSource.LINK, self.policy, product_id=product_id)
+            uow.commit()
+
+    def process_payout(self, payout_no: str) -> None:
+        """approved WeChat payout → transfer-bills (after the request committed; a failure leaves it approved)."""
+        from commerce.distribution import payouts
+        from commerce.distribution.payout_port import PayoutGatewayError
+
+        try:
+            with self.c.db.uow() as uow:
+                payouts.start_transfer(uow, self.payout_gateway, payout_no, TRANSFER_REMARK)
+                uow.commit()
+        except PayoutGatewayError:
+            log.warning("payout %s: transfer API unavailable, stays approved for a retry", payout_no, exc_info=True)
+
+    def referral_qr(self, code: str) -> str:
+        """media_id of the distributor's permanent referral QR (scene d_<code>), cached ~2 days."""
+        from commerce.distribution.binding import ReferralScene
+        from posters.qr import qr_image
+
+        key = f"dist:qr:{code}"
+        cached = self.c.kv.get(key)
+        if cached:
+            return str(cached)
+        ticket = self.c.wechat_api.create_permanent_qrcode(ReferralScene(code).render())
+        buf = io.BytesIO()
+        qr_image(ticket.url, 430).save(buf, format="PNG")
+        media_id = str(self.c.wechat_api.upload_media("image", buf.getvalue(), f"ref_{code}.png"))
+        self.c.kv.set(key, media_id, ttl=2 * 24 * 3600)
+        return media_id
+
+    def configure_chat(self) -> None:
+        from bot.dialogue.handlers import distribution as chat
+
+        chat.configure(chat.DistributionPorts(policy=self.policy, referral_qr=self.referral_qr,
+                                              process_payout=self.process_payout,
+                                              confirm_url=self.sandbox_confirm_url))
+
+    def sandbox_confirm_url(self, payout_no: str) -> str:
+        if not self.c.settings.sandbox.enabled:
+            return ""
+        return self.c.settings.public_base_url.rstrip("/") + f"/sandbox/transfer/confirm/{payout_no}"
+
+
+PAYOUT_NOTIFY = "/payout/notify"
+TRANSFER_REMARK = "推广佣金提现"
+
+
+def distribution_routes(c: Container) -> list[BaseRoute]:
+    """POST /payout/notify (MCHTRANSFER.BILL.FINISHED) and, with the sandbox on, the transfer imitation."""
+    from starlette.concurrency import run_in_threadpool
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse, Response
+    from starlette.routing import Route
+
+    from commerce.distribution import payouts
+    from commerce.distribution.errors import CallbackRejected
+    from commerce.errors import NotFound
+    from commerce.payments.port import NotificationRejected
+
+    wiring: DistributionWiring = c.distribution
+    wiring.configure_chat()
+
+    def apply(result: Any) -> None:
+        with c.db.uow() as uow:
+            payouts.apply_transfer_result(uow, result)
+            uow.commit()
+
+    async def notify(request: Request) -> Response:
+        body = await request.body()
+        try:
+            result = wiring.payout_gateway.parse_finished(dict(request.headers), body)
+            await run_in_threadpool(apply, result)
+        except NotificationRejected as exc:
+            log.warning("payout callback rejected: %s", exc.reason)
+            return JSONResponse({"code": "FAIL", "message": exc.reason}, status_code=exc.status)
+        except NotFound:
+            return JSONResponse({"code": "FAIL", "message": "unknown bill"}, status_code=404)
+        except CallbackRejected as exc:
+            log.error("payout callback does not match: %s", exc.reason)
+            return JSONResponse({"code": "FAIL", "message": "mismatch"}, status_code=400)
+        return JSONResponse({"code": "SUCCESS", "message": "成功"})
+
+    routes: list[BaseRoute] = [Route(PAYOUT_NOTIFY, notify, methods=["POST"])]
+    if c.settings.sandbox.enabled and c.settings.pay.adapter == "sandbox":
+        from sandbox.transfer import TransferSandbox
+        from siyu.payments import sandbox_config
+
+        routes += TransferSandbox(sandbox_config(c.settings, c.data_dir)).routes()
+    return routes

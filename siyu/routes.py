@@ -26,4 +26,10 @@ def _edge_routes(c: Container) -> list[BaseRoute]:
     return edge_routes(c)
 
 
-PROVIDERS: list[RouteProvider] = [_edge_routes, _pay_routes, _dialogue_routes]
+def _distribution_routes(c: Container) -> list[BaseRoute]:
+    from siyu.distribution import distribution_routes  # /payout/notify and, in sandbox mode, /sandbox/transfer
+
+    return distribution_routes(c)
+
+
+PROVIDERS: list[RouteProvider] = [_edge_routes, _pay_routes, _dialogue_routes, _distribution_routes]

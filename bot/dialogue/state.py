@@ -33,6 +33,10 @@ class Waiting(StrEnum):
     CANCEL_OK = "cancel_ok"  # 确认取消订单 (data: order_no)
     CLARIFY = "clarify"  # low-confidence: suggestions offered (data: options, text)
     PICK = "pick"  # a numbered list was shown; a bare 「2」 picks from it (data: list, names)
+    DIST_FORM = "dist_form"  # distributor application: waiting for 「姓名 手机号」
+    DIST_CONSENT = "dist_consent"  # application privacy notice shown (data: name, phone, invitation)
+    DIST_INVITE = "dist_invite"  # invite mode: waiting for the invitation code
+    DIST_QUIZ = "dist_quiz"  # a lesson's quiz was shown (data: lesson)
 
 
 @dataclass(frozen=True)

@@ -39,21 +39,34 @@ def commission_input(uow: UnitOfWork, order_id: int) -> CommissionInput | None:
     return CommissionInput(order.id, order.customer_id, lines, order.order_no)
 
 
+_policy: list[PolicyProvider] = []
+
+
+def _current() -> DistributionPolicy:
+    return _policy[0]() if _policy else DistributionPolicy()
+
+
+def on_paid(uow: UnitOfWork, event: events.OrderPaid) -> None:
+    order = commission_input(uow, event.order_id)
+    if order is not None:
+        record_commission(uow, order, _current())
+
+
+def on_delivered(uow: UnitOfWork, event: events.OrderDelivered) -> None:
+    mark_delivered(uow, event.order_id, _current())
+
+
+def on_refunded(uow: UnitOfWork, event: events.OrderRefunded) -> None:
+    claw_back(uow, event.order_id, event.refund_no, event.lines)
+
+
+def on_cancelled(uow: UnitOfWork, event: events.OrderCancelled) -> None:
+    claw_back_order(uow, event.order_id, f"cancel:{event.order_no}")
+
+
 def register(policy_provider: PolicyProvider) -> None:
-    def on_paid(uow: UnitOfWork, event: events.OrderPaid) -> None:
-        order = commission_input(uow, event.order_id)
-        if order is not None:
-            record_commission(uow, order, policy_provider())
-
-    def on_delivered(uow: UnitOfWork, event: events.OrderDelivered) -> None:
-        mark_delivered(uow, event.order_id, policy_provider())
-
-    def on_refunded(uow: UnitOfWork, event: events.OrderRefunded) -> None:
-        claw_back(uow, event.order_id, event.refund_no, event.lines)
-
-    def on_cancelled(uow: UnitOfWork, event: events.OrderCancelled) -> None:
-        claw_back_order(uow, event.order_id, f"cancel:{event.order_no}")
-
+    """Subscribe once (calling it again only swaps the policy provider)."""
+    _policy[:] = [policy_provider]
     events.subscribe(events.OrderPaid, on_paid)
     events.subscribe(events.OrderDelivered, on_delivered)
     events.subscribe(events.OrderRefunded, on_refunded)

@@ -7,6 +7,8 @@ from bot.dialogue.handlers import (  # noqa: F401
     browse,
     cart,
     checkout,
+    distribution,
+    distribution_money,
     fallback,
     followups,
     orders,
