@@ -55,15 +55,19 @@ def tokenizer() -> jieba.Tokenizer:
     return _tokenizer
 
 
-def learn_words(words: list[str]) -> None:
-    """Teach the search tokenizer catalog words (product names, categories, tags)."""
+def learn_words(words: list[str]) -> bool:
+    """Teach the search tokenizer catalog words (product names, categories, tags); True if any was new."""
     tok = tokenizer()
+    new = False
     for word in words:
         word = normalise(word)
         if len(word) >= 2 and word not in _learned and " " not in word:
             tok.add_word(word, freq=2000)
             _learned.add(word)
-    cut_words.cache_clear()
+            new = True
+    if new:
+        cut_words.cache_clear()
+    return new
 
 
 @lru_cache(maxsize=8192)

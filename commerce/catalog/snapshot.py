@@ -26,6 +26,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, selectinload
 from commerce.catalog.chinese import learn_words
 from commerce.catalog.indexing import SearchEntry, entry_for, short_name
 from commerce.catalog.model import Category, Product, Sku
+from commerce.catalog.query import parse_query
 from commerce.catalog.views import is_visible, product_view
 from commerce.db import UnitOfWork
 
@@ -75,8 +76,8 @@ def invalidate() -> None:
 
 
 def snapshot(uow: UnitOfWork) -> Snapshot:
-    engine = uow.session.get_bind()
-    assert isinstance(engine, Engine)
+    bind = uow.session.get_bind()
+    engine = bind if isinstance(bind, Engine) else bind.engine
     snap = _cache.get(engine)
     if snap is not None and _fresh(snap):
         return snap
@@ -122,7 +123,8 @@ def tree_order(categories: Iterable[Category]) -> tuple[CategoryNode, ...]:
 
 def _teach_tokenizer(products: list[Product], categories: tuple[CategoryNode, ...]) -> None:
     words = [w for p in products for w in (p.name, short_name(p.name), *(p.tags or ()))]
-    learn_words(words + [c.name for c in categories])
+    if learn_words(words + [c.name for c in categories]):
+        parse_query.cache_clear()  # queries parsed before now may split a new word
 
 
 # -- invalidation --------------------------------------------------------------------
