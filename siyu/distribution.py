@@ -176,8 +176,8 @@ PAYOUT_NOTIFY = "/payout/notify"
 TRANSFER_REMARK = "推广佣金提现"
 
 
-def distribution_routes(c: Container) -> list[BaseRoute]:
-    """POST /payout/notify (MCHTRANSFER.BILL.FINISHED) and, with the sandbox on, the transfer imitation."""
+def payout_notify_routes(c: Container) -> list[BaseRoute]:
+    """POST /payout/notify: verified, decrypted MCHTRANSFER.BILL.FINISHED → the payout (idempotent)."""
     from starlette.concurrency import run_in_threadpool
     from starlette.requests import Request
     from starlette.responses import JSONResponse, Response
@@ -189,7 +189,6 @@ def distribution_routes(c: Container) -> list[BaseRoute]:
     from commerce.payments.port import NotificationRejected
 
     wiring: DistributionWiring = c.distribution
-    wiring.configure_chat()
 
     def apply(result: Any) -> None:
         with c.db.uow() as uow:
@@ -211,7 +210,13 @@ def distribution_routes(c: Container) -> list[BaseRoute]:
             return JSONResponse({"code": "FAIL", "message": "mismatch"}, status_code=400)
         return JSONResponse({"code": "SUCCESS", "message": "成功"})
 
-    routes: list[BaseRoute] = [Route(PAYOUT_NOTIFY, notify, methods=["POST"])]
+    return [Route(PAYOUT_NOTIFY, notify, methods=["POST"])]
+
+
+def distribution_routes(c: Container) -> list[BaseRoute]:
+    """/payout/notify and, with the sandbox on, the transfer-bills imitation; configures the chat ports."""
+    c.distribution.configure_chat()
+    routes = payout_notify_routes(c)
     if c.settings.sandbox.enabled and c.settings.pay.adapter == "sandbox":
         from sandbox.transfer import TransferSandbox
         from siyu.payments import sandbox_config

@@ -61,3 +61,26 @@ class TestDistributorCommands:
         assert run("distributor", "resume", a.code)[1].strip().endswith("active")
         code, out = run("distributor", "approve", a.code)
         assert code == 1 and "refused" in out
+
+
+class TestPayoutCommands:
+    def test_bank_payouts_are_exported_to_xlsx_and_marked_paid(self, demo_env: Database, tmp_path: Path) -> None:
+        from openpyxl import load_workbook
+
+        from commerce.distribution import payouts
+        from commerce.distribution.payout_model import PayoutMethod
+        from tests.integration.distribution.builders import settled_balance
+
+        settled_balance(demo_env, 10_000)
+        with demo_env.uow() as uow:
+            payouts.save_bank_account(uow, "oB", holder_name="李四", card_no="6222000011112222",
+                                      bank_name="工商银行", consent=True)
+            no = payouts.withdraw(uow, "oB", 800, PayoutMethod.BANK, POLICY).payout_no
+            uow.commit()
+        out = tmp_path / "bank.xlsx"
+        code, text = run("payout", "export", "--out", str(out))
+        assert code == 0 and "exported 1" in text
+        rows = list(load_workbook(out).active.iter_rows(values_only=True))
+        assert rows[1][:5] == (no, "李四", "6222000011112222", "工商银行", "8.00")
+        assert run("payout", "mark-paid", no)[1].strip().endswith("paid")
+        assert run("payout", "mark-paid", no)[0] == 1
