@@ -234,6 +234,37 @@ PAGE_SOLD_OUT = "已售罄"
 PAGE_ORIGINAL = "原价"
 
 
+# == sharing: posters, promo copy, promo video (推广素材) — owned by the poster-delivery issue ==========
+SHARE_POSTER_GENERATING = "海报生成中…稍等几秒，做好马上发给你～"
+SHARE_SHOP_POSTER_GENERATING = "店铺海报生成中…稍等几秒，做好马上发给你～"
+SHARE_EVENT_POSTER_GENERATING = "活动海报生成中…稍等几秒，做好马上发给你～"
+SHARE_VIDEO_GENERATING = "推广视频生成中…大约需要十几秒，做好马上发给你～"
+SHARE_DELAYED = "素材生成排队中，系统这会儿有点忙，恢复后会自动发给你，不用重复发送～"
+SHARE_QUOTA_EXHAUSTED = (
+    "受微信消息次数限制，现在没法再给你发图片或视频了😥 请稍后回复任意消息，再发「{again}」重新获取～"
+)
+SHARE_JOIN_FIRST = (
+    "海报、文案和视频会带上你的专属推广码，好友通过它下单你才有佣金～\n"
+    "先回复「成为推广员」加入（永久免费，不收任何费用），再来找我要吧。"
+)
+SHARE_UNAVAILABLE = "推广素材功能暂未开放，敬请期待～"
+SHARE_WHICH_PRODUCT = "想要哪个商品的{what}？先发商品名找到它，再说「第1个的{what}」～"
+SHARE_WHAT_COPY = "文案"
+SHARE_WHAT_VIDEO = "推广视频"
+SHARE_NOT_SHAREABLE = "这个商品暂时不能生成推广素材，换一个试试吧～"
+SHARE_COPY_FORBIDDEN = "这个商品的介绍里有广告法禁用的说法（{words}），暂时不能生成文案，请联系商家修改～"
+SHARE_COPY_HEAD = "【{tone}文案】长按复制，转发即可：\n\n{text}"
+SHARE_AGAIN_POSTER = "海报"
+SHARE_AGAIN_VIDEO = "要视频"
+# sent after the shop poster, and the texts drawn on the event poster and the video message
+SHARE_SHOP_COPY = "{shop}｜{slogan}\n长按识别图中二维码关注，直接在聊天里逛店下单～"
+SHARE_EVENT_TITLE = "本周特惠"
+SHARE_EVENT_SUBTITLE = "{shop} 精选好物 限时优惠"
+SHARE_VIDEO_TITLE = "{name}"
+SHARE_VIDEO_DESCRIPTION = "{price} 长按识别片尾二维码即可购买"
+SHARE_VIDEO_END_CAPTION = "长按识别二维码 立即购买"
+
+
 # == distribution (推广员) — owned by the distribution issue ================================
 from commerce.distribution import errors as dist_errors  # noqa: E402
 

@@ -90,6 +90,35 @@ class Container:
         """The dialogue's referral hook (subscribe/SCAN with a `d_<code>` scene binds the user)."""
         return self.distribution.on_referral_scene
 
+    # -- share material and the worker (issue 7) ------------------------------
+    @cached_property
+    def poster_service(self) -> Any:
+        """`siyu.posters.PosterService`: posters, promo copy and video for one user (the worker's runtime)."""
+        from siyu.posters import build_poster_service
+
+        return build_poster_service(self)
+
+    @cached_property
+    def celery_app(self) -> Any:
+        """This process's Celery app; installs the container as the worker runtime (`worker.runtime`)."""
+        from siyu.jobs import build_celery
+
+        return build_celery(self)
+
+    @cached_property
+    def jobs(self) -> dict[str, Any]:
+        """Beat jobs by name, for `worker.run_job` (`celery.beat_schedule` in config.yml)."""
+        from siyu.jobs import build_jobs
+
+        return build_jobs(self)
+
+    @cached_property
+    def share_desk(self) -> Any:
+        """`bot.dialogue.sharing.ShareDesk` for the chat (`Ctx.share`): queue posters/videos, promo copy."""
+        from siyu.share_desk import build_share_desk
+
+        return build_share_desk(self)
+
     def close(self) -> None:
         if "db" in self.__dict__:
             self.db.dispose()

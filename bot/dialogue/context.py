@@ -9,6 +9,7 @@ from datetime import datetime
 from functools import cached_property
 from typing import NamedTuple
 
+from bot.dialogue.sharing import ShareDesk
 from bot.dialogue.state import DialogState
 from bot.messages import Inbound, Reply
 from bot.web.media import media_url
@@ -33,6 +34,7 @@ class Ctx:
     shop_name: str = "思语优选"
     service_phone: str = ""
     on_referral_scene: ReferralHook = _no_referral
+    share: ShareDesk | None = None  # posters, promo copy and video (None: sharing not wired)
     clock: Callable[[], datetime] = field(default=now)
 
     def uow(self) -> UnitOfWork:

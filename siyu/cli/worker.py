@@ -2,9 +2,8 @@
 
 The container from `siyu.container.boot()` is installed as the worker runtime
 (tasks read `kv`, `wechat_api`, `poster_service`, `db`, `settings`, `jobs`
-from it).  TODO(lead): the container still needs `wechat_api` (issue 4) and
-`poster_service` (posters + commerce + the QR ticket) for `worker.deliver_poster`,
-and `jobs` for beat's `worker.run_job` entries.
+from it): `poster_service` for `worker.deliver_poster` / `worker.deliver_video`, `jobs`
+for beat's `worker.run_job` entries (see `siyu/jobs.py`).
 """
 
 from __future__ import annotations
@@ -15,12 +14,7 @@ import typer
 
 
 def _celery(container: Any) -> Any:
-    from worker.app import create_celery
-    from worker.runtime import set_runtime
-
-    set_runtime(container)
-    s = container.settings
-    return create_celery(s.celery.broker_url, s.celery_eager, s.celery.beat_schedule)
+    return container.celery_app  # installs the container as the worker runtime
 
 
 def _boot() -> Any:

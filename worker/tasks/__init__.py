@@ -2,4 +2,4 @@
 
 from __future__ import annotations
 
-TASK_MODULES = ("worker.tasks.posters", "worker.tasks.jobs")
+TASK_MODULES = ("worker.tasks.posters", "worker.tasks.jobs", "worker.tasks.video")

@@ -12,6 +12,7 @@ from bot.dialogue.handlers import (  # noqa: F401
     fallback,
     followups,
     orders,
+    posters,
     product,
     welcome,
 )

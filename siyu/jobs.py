@@ -1,0 +1,84 @@
+"""Beat jobs and the Celery app of this process.
+
+`config.yml` → `celery.beat_schedule` names jobs through the one generic task:
+`{task: worker.run_job, schedule: 60, args: [expire_unpaid_orders]}`.  Each job
+runs one commerce use case in its own unit of work and returns a small,
+JSON-friendly summary.  All are idempotent (re-running after a crash is safe):
+expiry skips what is already cancelled, release flips only what is due,
+settlement is keyed by its period.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from commerce.db import Database
+
+if TYPE_CHECKING:
+    from siyu.container import Container
+
+log = logging.getLogger("siyu.jobs")
+
+Job = Callable[..., Any]
+
+
+def expire_unpaid_orders(db: Database) -> int:
+    from commerce.orders.services import expire_unpaid
+
+    with db.uow() as uow:
+        count = expire_unpaid(uow)
+        uow.commit()
+    if count:
+        log.info("expired %d unpaid order(s) / 已取消 %d 笔超时未付订单", count, count)
+    return count
+
+
+def release_frozen_commission(db: Database, policy: Any) -> int:
+    from commerce.distribution.ledger import release_frozen
+
+    with db.uow() as uow:
+        count = release_frozen(uow, policy)
+        uow.commit()
+    if count:
+        log.info("released %d commission entr(ies) past the after-sale window / 解冻佣金 %d 笔", count, count)
+    return count
+
+
+def settle_commission(db: Database, policy: Any, kind: str) -> dict[str, Any]:
+    from commerce.distribution.settlement import KINDS, settle
+    from commerce.distribution.team import award_team_rewards
+
+    if kind not in KINDS:
+        raise ValueError(f"settle needs weekly or monthly, got {kind!r}")
+    with db.uow() as uow:
+        result = settle(uow, kind, policy, team_rewarder=award_team_rewards)
+        uow.commit()
+    log.info("settlement %s: %s, %d entries, %d fen", result.period_key,
+             "created" if result.created else "already done", result.entry_count, result.total_fen)
+    return {"period": result.period_key, "created": result.created, "entries": result.entry_count,
+            "total_fen": result.total_fen}
+
+
+def build_jobs(c: Container) -> dict[str, Job]:
+    """name → callable, for `worker.run_job` (the container is the worker runtime)."""
+    from siyu.distribution import policy_from_settings
+
+    policy = policy_from_settings(c.settings.distribution)
+    return {
+        "expire_unpaid_orders": lambda: expire_unpaid_orders(c.db),
+        "release_frozen_commission": lambda: release_frozen_commission(c.db, policy),
+        "settle": lambda kind="weekly": settle_commission(c.db, policy, kind),
+    }
+
+
+def build_celery(c: Container) -> Any:
+    """The process's Celery app; installs the container as the worker runtime (eager tasks need it too)."""
+    from worker.app import create_celery
+    from worker.runtime import set_runtime
+
+    s = c.settings
+    app = create_celery(s.celery.broker_url, s.celery_eager, s.celery.beat_schedule)
+    set_runtime(c)
+    return app
