@@ -9,6 +9,7 @@ from commerce.db import Database
 from commerce.distribution.ledger import mark_delivered
 from siyu.cli import app
 from siyu.dbsetup import create_all
+from tests.conftest import TEST_KEYS
 from tests.integration.distribution.builders import POLICY, chain, pay
 
 
@@ -18,6 +19,7 @@ def demo_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Database:
     monkeypatch.setenv("SIYU_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("SIYU_DATABASE__URL", url)
     monkeypatch.setenv("SIYU_MODE", "demo")
+    monkeypatch.setenv("SIYU_PRIVACY__KEYS", TEST_KEYS)  # the CLI must read what the test wrote
     database = Database.from_url(url)
     create_all(database)
     return database
@@ -79,7 +81,7 @@ class TestPayoutCommands:
             uow.commit()
         out = tmp_path / "bank.xlsx"
         code, text = run("payout", "export", "--out", str(out))
-        assert code == 0 and "exported 1" in text
+        assert code == 0 and "exported 1" in text, text
         rows = list(load_workbook(out).active.iter_rows(values_only=True))
         assert rows[1][:5] == (no, "李四", "6222000011112222", "工商银行", "8.00")
         assert run("payout", "mark-paid", no)[1].strip().endswith("paid")
