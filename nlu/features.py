@@ -7,6 +7,7 @@ unseen product names do not distract it.  Digits all become `0`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import jieba
@@ -23,6 +24,20 @@ PLACEHOLDERS = {
 }
 _DROP = set(" \t\r\n,，.。、;；:：\"'“”‘’()（）[]【】<>《》~～…-—_=+/\\|`^")
 MAX_NGRAM = 3
+# English shop words → the Chinese words the model learnt from ("add to cart", "hi", "refund")
+EN_GLOSS = {
+    "hi": "你好", "hello": "你好", "hey": "你好", "bye": "再见", "goodbye": "再见", "thanks": "谢谢",
+    "thank": "谢谢", "thx": "谢谢", "ty": "谢谢", "ok": "好的", "okay": "好的", "yes": "是的", "yep": "是的",
+    "no": "不要", "nope": "不要", "help": "帮助", "cart": "购物车", "add": "加入", "remove": "删除",
+    "delete": "删除", "checkout": "结算", "pay": "付款", "buy": "买", "order": "订单", "orders": "订单",
+    "status": "状态", "tracking": "物流", "track": "物流", "express": "快递", "refund": "退款",
+    "return": "退货", "cancel": "取消", "coupon": "优惠券", "discount": "优惠", "points": "积分",
+    "member": "会员", "vip": "会员", "membership": "会员", "distributor": "分销", "agent": "人工",
+    "human": "人工", "poster": "海报", "qrcode": "二维码", "copy": "文案", "commission": "佣金",
+    "withdraw": "提现", "recommend": "推荐", "search": "搜索", "find": "找", "price": "价格",
+    "detail": "详情", "details": "详情", "category": "分类", "categories": "分类",
+}
+_ASCII_WORD = re.compile(r"[a-z]+")
 
 
 def mask(norm: str, candidates: Iterable[Candidate]) -> str:
@@ -50,6 +65,11 @@ def featurize(masked: str, tokenizer: jieba.Tokenizer) -> list[str]:
     for word in tokenizer.lcut(masked):
         if len(word) > 1 and word.strip():
             feats.add("w:" + word)
+    for word in _ASCII_WORD.findall(masked):
+        gloss = EN_GLOSS.get(word)
+        if gloss:
+            feats.add("w:" + gloss)
+            feats.add(gloss)
     syllables = [char_pinyin(ch) for ch in masked if is_cjk(ch)]
     for a, b in zip(syllables, syllables[1:], strict=False):
         feats.add(f"p:{a}_{b}")

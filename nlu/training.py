@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
+from threadpoolctl import threadpool_limits
 
 from nlu.lexicon import DATA_DIR, LOOKUP_FILES, Lexicon
 from nlu.model import IntentModel
@@ -17,7 +18,7 @@ from nlu.pipeline import prepare
 from nlu.rasa_yaml import Example, load
 
 TRAINING_FILE = DATA_DIR / "nlu.yml"
-DEFAULT_C = 12.0
+DEFAULT_C = 20.0  # chosen by 5-fold CV on nlu.yml: fewer correct answers below the threshold
 
 
 def data_fingerprint(paths: Sequence[Path] = (TRAINING_FILE, *LOOKUP_FILES)) -> str:
@@ -40,7 +41,8 @@ def train(lexicon: Lexicon, examples: Sequence[Example] | None = None, *, c: flo
     vectorizer = TfidfVectorizer(analyzer=_identity, binary=True, norm="l2", use_idf=True, smooth_idf=True)
     matrix = vectorizer.fit_transform(features)
     clf = LogisticRegression(C=c, max_iter=3000, class_weight="balanced")
-    clf.fit(matrix, labels)
+    with threadpool_limits(limits=1):  # BLAS threads only fight each other on a problem this small
+        clf.fit(matrix, labels)
     idf = vectorizer.idf_.astype(np.float32)
     weights = (clf.coef_.T * idf[:, None]).astype(np.float32)
     return IntentModel(

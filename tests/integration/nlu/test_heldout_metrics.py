@@ -1,0 +1,19 @@
+"""Regression floors on the held-out set (nlu/data/test.yml); set a little below what the model reaches."""
+
+from __future__ import annotations
+
+from nlu.embedded import EmbeddedInterpreter
+from nlu.evaluation import evaluate
+from nlu.lexicon import DATA_DIR
+from nlu.rasa_yaml import load
+
+INTENT_ACCURACY_FLOOR = 0.95
+ENTITY_F1_FLOOR = 0.93
+
+
+def test_held_out_intent_accuracy_and_entity_f1_stay_above_their_floors(embedded: EmbeddedInterpreter) -> None:
+    report = evaluate(embedded, load(DATA_DIR / "test.yml").examples)
+    assert report.n >= 29 * 15
+    assert report.intent_accuracy >= INTENT_ACCURACY_FLOOR, report.confusions
+    assert report.entity_f1 >= ENTITY_F1_FLOOR, report.per_entity
+    assert report.intent_macro_f1 >= INTENT_ACCURACY_FLOOR - 0.01
