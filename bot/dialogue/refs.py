@@ -10,7 +10,7 @@ from nlu.numerals import CN_CHARS, parse_int
 
 T = TypeVar("T")
 
-_ORDINAL = re.compile(rf"^(?:第|要|选|看)?\s*(?P<n>\d{{1,3}}|[{CN_CHARS}]{{1,3}})\s*(?:个|款|件|种|号|项)?$")
+_ORDINAL = re.compile(rf"^(?:第|要|选|看)?\s*(?P<n>[0-9]{{1,3}}|[{CN_CHARS}]{{1,3}})\s*(?:个|款|件|种|号|项)?$")
 _LAST = re.compile(r"^(?:要|选|看)?(?:最后|倒数第一)(?:一|那|这)?(?:个|款|件|种)?$")
 _QUESTION_TAIL = re.compile(r"[\s!！?？。.,，~～吧呢啊呀]+$")
 

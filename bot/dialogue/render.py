@@ -106,11 +106,16 @@ def cart_text(cart: Any) -> str:
 
 
 def breakdown(preview: Any) -> str:
-    """Goods, discount, shipping, payable (and points, when used)."""
-    text = texts.BREAKDOWN.format(goods=texts.yuan(preview.goods_fen), discount=texts.yuan(preview.discount_fen),
-                                  shipping=texts.yuan(preview.shipping_fen), payable=texts.yuan(preview.payable_fen))
-    points = getattr(preview, "points_fen", 0) or 0
-    return text + ("\n" + texts.POINTS_LINE.format(points=texts.yuan(points)) if points else "")
+    """商品｜优惠｜积分｜运费, then 应付 — zero discounts are left out, free shipping says so."""
+    parts = [texts.BREAKDOWN_GOODS.format(amount=texts.yuan(preview.goods_fen))]
+    if preview.discount_fen:
+        parts.append(texts.BREAKDOWN_DISCOUNT.format(amount=texts.yuan(preview.discount_fen)))
+    if getattr(preview, "points_fen", 0):
+        parts.append(texts.BREAKDOWN_POINTS.format(amount=texts.yuan(preview.points_fen)))
+    shipping = texts.yuan(preview.shipping_fen)
+    parts.append(texts.BREAKDOWN_SHIPPING.format(amount=shipping) if preview.shipping_fen
+                 else texts.BREAKDOWN_FREE_SHIPPING)
+    return "｜".join(parts) + "\n" + texts.BREAKDOWN_PAYABLE.format(amount=texts.yuan(preview.payable_fen))
 
 
 def line_name(line: Any) -> str:

@@ -11,12 +11,15 @@ from bot.dialogue import render
 from bot.dialogue.context import Msg, Turn
 from bot.dialogue.handlers.product import Unresolved, load_target
 from bot.dialogue.refs import bare_ordinal, pick
-from bot.dialogue.router import router
+from bot.dialogue.router import Route, router
 from bot.dialogue.state import DialogState, Waiting
 from bot.messages import TextReply
 from commerce.cart import services as cart
 from commerce.catalog import services as catalog
 from commerce.catalog.views import ProductView
+
+SPEC_ANSWER_CHARS = 8
+SPEC_INTENTS = frozenset({"add_to_cart", "affirm", "out_of_scope", "product_detail", "search_product"})
 
 def added(state: DialogState, view: Any, sku_id: int, product: ProductView, qty: int) -> Turn:
     spec = next((s.spec_text for s in product.skus if s.id == sku_id), "")
@@ -60,7 +63,21 @@ def add(state: DialogState, msg: Msg) -> Turn:
             product = load_target(uow, state, msg)
     except Unresolved as why:
         return Turn(state, TextReply(why.reply))
-    return choose_sku(state, msg, product, quantity_of(msg), msg.nlu.value("spec"))
+    spec, qty = msg.nlu.value("spec"), quantity_of(msg)
+    if spec is None and len(product.skus) > 1 and msg.text:
+        spec, qty = spec_in_text(msg, product, qty)
+    return choose_sku(state, msg, product, qty, spec)
+
+
+def spec_in_text(msg: Msg, product: ProductView, qty: int) -> tuple[str | None, int]:
+    """「要5斤的」: the NLU may read 5斤 as a quantity; if the text names a spec, it is the spec."""
+    sku = catalog.match_sku(product, msg.text)
+    if sku is None:
+        return None, qty
+    quantity = msg.nlu.first("quantity")
+    if quantity is not None and quantity.value in sku.spec_text:
+        qty = 1
+    return sku.spec_text, qty
 
 
 @router.pending(Waiting.SPEC)
@@ -73,9 +90,20 @@ def answer_spec(state: DialogState, msg: Msg) -> Turn | None:
         product = catalog.product_detail(uow, int(data["product_id"]))
     sku = render.spec_of(product, str(spec or msg.text))
     if sku is None:
-        return None if len(msg.text) > 6 else Turn(state, TextReply(render.spec_question(product)))
-    qty = msg.nlu.value("quantity") if bare_ordinal(msg.text) is None else None
-    return add_sku(state, msg, product, sku.id, qty if isinstance(qty, int) and qty > 0 else int(data["quantity"]))
+        return Turn(state, TextReply(render.spec_question(product))) if looks_like_spec(msg) else None
+    quantity = msg.nlu.first("quantity") if bare_ordinal(msg.text) is None else None
+    if quantity is None or quantity.value in sku.spec_text or not isinstance(quantity.normalized, int):
+        return add_sku(state, msg, product, sku.id, int(data["quantity"]))  # 「5斤」 is the spec, not 5 pieces
+    return add_sku(state, msg, product, sku.id, max(1, quantity.normalized))
+
+
+def looks_like_spec(msg: Msg) -> bool:
+    """An attempt at naming a spec (re-ask) rather than another request (answer that instead)."""
+    if router.find(Route.KEYWORD, msg.text) is not None or len(msg.text) > SPEC_ANSWER_CHARS:
+        return False
+    parse = msg.nlu
+    other = parse.intent not in SPEC_INTENTS and parse.confidence >= msg.ctx.interpreter.threshold
+    return not other or parse.value("spec") is not None
 
 
 @router.intent("view_cart")

@@ -7,6 +7,7 @@ import re
 from bot import texts
 from bot.dialogue.context import Msg, Turn
 from bot.dialogue.handlers.browse import ASKS_FOR_FOOD, food, product_list_turn
+from bot.dialogue.refs import bare_ordinal, pick
 from bot.dialogue.router import Route, router
 from bot.dialogue.state import DialogState, Waiting
 from bot.messages import TextReply, TransferReply
@@ -16,7 +17,7 @@ from nlu.types import Parse
 SUGGESTIBLE = frozenset(texts.INTENT_LABELS) - {"human_agent", "help"}
 DEFAULT_SUGGESTIONS = ("search_product", "recommend", "human_agent")
 SEARCH_ENTITIES = ("product", "category", "price_max", "price_min")
-MAX_PRODUCT_TEXT = 16  # longer texts are sentences, not product names
+MAX_PRODUCT_TEXT = 10  # longer texts are sentences, not product names
 _PRODUCTISH = re.compile(r"^[\w\u4e00-\u9fff\s·\-+]+$")
 
 
@@ -69,11 +70,13 @@ def pick_suggestion(state: DialogState, msg: Msg) -> Turn | None:
     """「2」 after a clarifying question runs that suggestion with the original text's entities."""
     assert state.pending is not None
     options: list[str] = list(state.pending.data.get("options", ()))
-    if not (msg.text.isdigit() and 1 <= int(msg.text) <= len(options)):
+    index = bare_ordinal(msg.text)
+    choice = pick(options, index) if index is not None else None
+    if choice is None:
         return None
     from bot.dialogue.engine import UNKNOWN_INTENT  # late: the engine imports the handlers
 
-    intent = options[int(msg.text) - 1]
+    intent = choice
     original = str(state.pending.data.get("text", ""))
     parse = msg.ctx.interpreter.parse(original) if original else Parse(text="", intent=intent, confidence=1.0)
     chosen = Parse(text=original, intent=intent, confidence=1.0, entities=parse.entities)
