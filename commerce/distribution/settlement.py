@@ -25,6 +25,7 @@ from sqlalchemy import case, func, insert, literal, select, update
 
 from commerce.clock import CHINA_TZ, now
 from commerce.db import UnitOfWork
+from commerce.distribution.grades import refresh_grades
 from commerce.distribution.ledger_model import (
     CommissionEntry,
     EntryReason,
@@ -141,6 +142,7 @@ def settle(
     uow.session.flush()
     _flip_and_aggregate(uow, batch.id)
     _total_batch(uow, batch.id)
+    refresh_grades(uow, policy)
     uow.session.refresh(batch)
     return _result(batch, created=True)
 

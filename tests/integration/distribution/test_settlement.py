@@ -76,3 +76,24 @@ class TestSettle:
             uow.commit()
             assert second.total_fen == -400 - 200
             assert balances(uow, b.id).withdrawable_fen == 600
+
+
+def test_grades_rise_with_own_sales_at_settlement_and_never_by_recruiting(db: Database) -> None:
+    from dataclasses import replace
+
+    from commerce.distribution.model import Distributor
+    from commerce.distribution.policy import Grade
+
+    graded = replace(POLICY, grades=(Grade("junior", "初级", 0, (1000, 500)), Grade("senior", "高级", 20_000, (1500, 500))))
+    a, b, c = chain(db, "oA", "oB", "oC", "oD")[:3]
+    with db.uow() as uow:
+        order = pay(uow, c.customer_id, 30_000, policy=graded)  # sold by c's referrer b
+        mark_delivered(uow, order.order_id, graded)
+        clock.advance(days=8)
+        release_frozen(uow, graded)
+        settle(uow, "weekly", graded, key="g1")
+        uow.commit()
+        grades = {d.id: d.grade for d in uow.session.scalars(select(Distributor))}
+    assert grades[b.id] == "senior"  # own sales ¥300 ≥ ¥200
+    assert grades[a.id] == "" or grades[a.id] == "junior"  # recruiting b and c earns a nothing
+    assert grades[a.id] != "senior"
