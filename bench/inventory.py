@@ -97,8 +97,7 @@ def _buyer(url: str, sku_id: int, openid: str, address_id: int, start: Any, out:
     while True:
         try:
             with db.uow() as uow:
-                place_order(uow, openid, address_id=address_id, items=[(sku_id, 1)])
-                uow.commit()
+                place_order(uow, openid, address_id=address_id, items=[(sku_id, 1)], commit=True)
             done += 1
         except OutOfStock:
             break

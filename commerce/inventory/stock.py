@@ -22,6 +22,7 @@ for merchant notifications; handlers must defer I/O with `uow.after_commit`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import noload
@@ -84,6 +85,57 @@ def reserve(uow: UnitOfWork, quantities: Mapping[int, int], names: Mapping[int, 
         loaded = uow.session.identity_map.get(uow.session.identity_key(Sku, sku_id))  # type: ignore[call-overload]
         if loaded is not None:
             set_committed_value(loaded, "stock", int(left))
+    return remaining
+
+
+# The guarded decrement as one statement that FAILS (division by zero) when the guard matches no
+# row, so it can be pipelined with COMMIT: on failure the server skips the COMMIT and the
+# transaction stays aborted — nothing is written.  PostgreSQL only; measured: see bench/inventory.py.
+_PIPELINED_DECREMENT = (
+    "WITH u AS (UPDATE skus SET stock = stock - %(n)s, updated_at = now() "
+    "WHERE id = %(id)s AND stock >= %(n)s RETURNING stock) "
+    "SELECT (SELECT stock FROM u), 1 / (SELECT count(*)::int FROM u)"
+)
+_DIVISION_BY_ZERO = "22012"
+
+
+def can_pipeline(uow: UnitOfWork) -> bool:
+    conn = uow.session.connection()
+    return conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg"
+
+
+def reserve_and_commit(uow: UnitOfWork, quantities: Mapping[int, int], names: Mapping[int, str]) -> dict[int, int]:
+    """PostgreSQL: send the decrements and COMMIT in one round trip (psycopg pipeline mode).
+
+    The row lock then lives only inside the server — no client think time or
+    scheduling delay between the UPDATE and the COMMIT, which is what limits a
+    hot SKU when many busy workers share few cores.  Raises OutOfStock (nothing
+    committed) when any SKU lacks stock.
+    """
+    raw: Any = uow.session.connection().connection.driver_connection
+    cursors = []
+    try:
+        with raw.pipeline():
+            for sku_id in sorted(quantities):
+                cur = raw.cursor()
+                cur.execute(_PIPELINED_DECREMENT, {"id": sku_id, "n": quantities[sku_id]})
+                cursors.append((sku_id, cur))
+            raw.commit()
+    except Exception as exc:
+        if getattr(exc, "sqlstate", None) != _DIVISION_BY_ZERO:
+            raise
+        uow.session.rollback()
+        short = next(iter(sorted(quantities)))
+        for sku_id in sorted(quantities):
+            if stock_of(uow, sku_id) < quantities[sku_id]:
+                short = sku_id
+                break
+        raise OutOfStock(short, names.get(short, ""), quantities[short], stock_of(uow, short)) from None
+    remaining = {sku_id: int(cur.fetchone()[0]) for sku_id, cur in cursors}
+    for sku_id, left in remaining.items():
+        loaded = uow.session.identity_map.get(uow.session.identity_key(Sku, sku_id))  # type: ignore[call-overload]
+        if loaded is not None:
+            set_committed_value(loaded, "stock", left)
     return remaining
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 from sqlalchemy import func, select
 
 from commerce.db import Database
@@ -11,7 +12,10 @@ from commerce.orders.model import Order
 from tests.integration.orders.shop import make_shopper, make_sku, stock_of
 
 
-def test_twenty_concurrent_checkouts_of_the_last_unit_sell_it_exactly_once(pg_db: Database) -> None:
+@pytest.mark.parametrize("commit_inside", [False, True], ids=["caller-commits", "pipelined-commit"])
+def test_twenty_concurrent_checkouts_of_the_last_unit_sell_it_exactly_once(
+    pg_db: Database, commit_inside: bool
+) -> None:
     sku = make_sku(pg_db, stock=1)
     buyers = [make_shopper(pg_db, f"o-buyer-{i}") for i in range(20)]
     barrier = threading.Barrier(20)
@@ -22,8 +26,10 @@ def test_twenty_concurrent_checkouts_of_the_last_unit_sell_it_exactly_once(pg_db
         barrier.wait()
         try:
             with pg_db.uow() as uow:
-                orders.place_order(uow, buyers[i].openid, address_id=buyers[i].address_id, items=[(sku, 1)])
-                uow.commit()
+                orders.place_order(uow, buyers[i].openid, address_id=buyers[i].address_id, items=[(sku, 1)],
+                                   commit=commit_inside)
+                if not commit_inside:
+                    uow.commit()
             result = "ok"
         except OutOfStock:
             result = "out"
@@ -64,3 +70,14 @@ def test_concurrent_checkouts_get_distinct_order_numbers(pg_db: Database) -> Non
         t.join()
     assert len(numbers) == 40 and len(set(numbers)) == 40
     assert stock_of(pg_db, sku) == 60
+
+
+def test_pipelined_checkout_of_too_many_units_commits_nothing(pg_db: Database) -> None:
+    sku = make_sku(pg_db, stock=2)
+    buyer = make_shopper(pg_db)
+    with pg_db.uow() as uow, pytest.raises(OutOfStock) as err:
+        orders.place_order(uow, buyer.openid, address_id=buyer.address_id, items=[(sku, 3)], commit=True)
+    assert (err.value.requested, err.value.available) == (3, 2)
+    assert stock_of(pg_db, sku) == 2
+    with pg_db.uow() as uow:
+        assert orders.list_orders(uow, buyer.openid) == []
