@@ -79,6 +79,6 @@ def build_celery(c: Container) -> Any:
     from worker.runtime import set_runtime
 
     s = c.settings
-    app = create_celery(s.celery.broker_url, s.celery_eager, s.celery.beat_schedule)
+    app = create_celery(s.celery.broker_url, s.celery_eager, s.celery.beat_schedule, queue=s.celery.queue)
     set_runtime(c)
     return app

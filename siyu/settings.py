@@ -42,6 +42,7 @@ class CelerySettings(BaseModel):
     broker_url: str = ""  # empty = eager (tasks run inline)
     eager: bool | None = None  # None = eager when broker_url is empty
     beat_schedule: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    queue: str = Field("siyu", min_length=1)  # the queue workers consume and the app publishes to
 
 
 class WechatSettings(BaseModel):
