@@ -55,6 +55,9 @@ def route_providers() -> list[RouteProvider]:
 
 
 def create_app(c: Container) -> Starlette:
+    from siyu import notifications
+
+    notifications.register(c)
     routes: list[BaseRoute] = []
     for provider in route_providers():
         routes.extend(provider(c))

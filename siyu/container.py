@@ -106,6 +106,13 @@ class Container:
         return build_celery(self)
 
     @cached_property
+    def task_dispatcher(self) -> Any:
+        """`siyu.task_dispatch.TaskDispatcher`: queue worker tasks after commit, never waiting on them."""
+        from siyu.task_dispatch import TaskDispatcher
+
+        return TaskDispatcher(self.celery_app, self.kv, eager=self.settings.celery_eager)
+
+    @cached_property
     def jobs(self) -> dict[str, Any]:
         """Beat jobs by name, for `worker.run_job` (`celery.beat_schedule` in config.yml)."""
         from siyu.jobs import build_jobs

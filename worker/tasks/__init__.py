@@ -2,4 +2,4 @@
 
 from __future__ import annotations
 
-TASK_MODULES = ("worker.tasks.posters", "worker.tasks.jobs", "worker.tasks.video")
+TASK_MODULES = ("worker.tasks.posters", "worker.tasks.jobs", "worker.tasks.video", "worker.tasks.notify")

@@ -1,0 +1,39 @@
+"""Domain events → messages to the user, sent after the transaction commits, through the worker.
+
+Registered once per web process by `siyu.app.create_app`: the payment callback
+arrives there.  The send itself runs as a worker task (`worker.notify_order_paid`)
+so a slow WeChat API never holds the pay callback, and a retried callback sends
+one message (the task is idempotent per order).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from commerce import events
+from commerce.db import UnitOfWork
+
+log = logging.getLogger("siyu.notifications")
+_container: Any = None
+
+
+def register(c: Any) -> None:
+    global _container
+    _container = c
+    events.subscribe(events.OrderPaid, _on_paid)
+
+
+def _on_paid(uow: UnitOfWork, event: events.OrderPaid) -> None:
+    c = _container
+    if c is not None:
+        uow.after_commit(lambda: _send_paid(c, event))
+
+
+def _send_paid(c: Any, event: events.OrderPaid) -> None:
+    try:
+        if c.settings.sandbox.enabled and c.settings.pay.adapter == "sandbox":
+            c.wechat_sandbox.wechat.mark_paid(event.openid)  # WeChat opens a 48 h window after payment
+        c.task_dispatcher.dispatch("worker.notify_order_paid", [event.openid, event.order_no])
+    except Exception:  # noqa: BLE001 - the payment is committed; a lost notice is logged, never raised
+        log.exception("could not queue the payment notice for %s", event.order_no)
