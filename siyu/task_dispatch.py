@@ -5,6 +5,9 @@
   another web process can pick it up too) and a background thread re-publishes
   held tasks with backoff until the broker is back; `dispatch` returns False so
   the chat can tell the user it is delayed.
+- Broker up but no worker listening (AMQP tells us the queue's consumer
+  count): the task stays queued and is delivered when a worker starts;
+  `dispatch` returns False as well, so the user hears it may take a while.
 - Eager mode (the demo): the task runs in a background thread *after* a short
   pause, never inside the request — the sandbox WeChat API it calls is served
   by this same process, and the passive reply goes out first.
@@ -47,13 +50,14 @@ class TaskDispatcher:
         self._lock = threading.Lock()
 
     def dispatch(self, name: str, args: Sequence[Any]) -> bool:
-        """True: queued (or, eager, started in the background); False: held until the broker is back."""
+        """True: queued for a listening worker (or, eager, started in the background);
+        False: delayed — held until the broker is back, or queued while no worker listens."""
         if self._eager:
             threading.Thread(target=self._run_inline, args=(name, list(args)), name=f"eager-{name}",
                              daemon=True).start()
             return True
         try:
-            self._publish(name, list(args))
+            listened = self._publish(name, list(args))
         except Exception as exc:  # noqa: BLE001 - any broker failure: hold it, never lose it
             log.warning("broker unreachable (%s); task %s held for redelivery", exc, name)
             self._hold(name, list(args))
@@ -61,7 +65,9 @@ class TaskDispatcher:
             return False
         if self.held_count():
             self._ensure_retrier()
-        return True
+        if not listened:
+            log.warning("no worker consumes queue %s; task %s waits there", self._queue, name)
+        return listened
 
     # -- eager ----------------------------------------------------------------
     def _run_inline(self, name: str, args: list[Any]) -> None:
@@ -72,10 +78,22 @@ class TaskDispatcher:
             log.exception("eager task %s failed", name)
 
     # -- broker -----------------------------------------------------------------
-    def _publish(self, name: str, args: list[Any]) -> None:
+    @property
+    def _queue(self) -> str:
+        return str(self._app.conf.task_default_queue)
+
+    def _publish(self, name: str, args: list[Any]) -> bool:
+        """Publish once (bounded connect); True unless the broker says no worker consumes the queue."""
         with self._app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, interval_start=0, timeout=CONNECT_TIMEOUT_SECONDS)
             self._app.send_task(name, args=args, connection=conn, retry=False)
+            if conn.transport.driver_type != "amqp":
+                return True  # Redis and others cannot tell; assume a worker listens
+            try:
+                consumers = conn.default_channel.queue_declare(self._queue, passive=True).consumer_count
+            except Exception:  # noqa: BLE001 - the probe is advisory only
+                return True
+            return int(consumers) > 0
 
     def _hold(self, name: str, args: list[Any]) -> None:
         seq = self._kv.incr(HELD_PREFIX + "tail", ttl=HELD_TTL)
