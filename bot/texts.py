@@ -367,3 +367,11 @@ DIST_SCENE_NOTES = {
     "cycle": "（你们已是推广关系，不能互相绑定～）",
     "bound": "你是通过好友推荐来的，欢迎～",
 }
+
+
+# ---------------------------------------------------------------- merchant notices
+LOW_STOCK = "【库存预警】{product}（{sku}）仅剩 {stock} 件，低于预警值 {threshold}。回复「补货 {sku} 数量」或在后台调整库存。"
+
+
+def low_stock_text(product: str, sku: str, stock: int, threshold: int) -> str:
+    return LOW_STOCK.format(product=product, sku=sku, stock=stock, threshold=threshold)

@@ -167,6 +167,9 @@ def boot(settings: Settings | None = None, *, logging_on: bool = True) -> Contai
 
         demo_clock.load(settings.data_dir)  # `siyu demo-time advance` persists across processes
     from siyu.distribution import register_subscriptions
+    from siyu.payments import configure_orders
+
+    configure_orders(settings)  # payment timeout, low-stock threshold, shipping template: every process
 
     register_subscriptions(settings.distribution)  # commission follows the order events
     return Container(settings)

@@ -22,6 +22,7 @@ def register(c: Any) -> None:
     global _container
     _container = c
     events.subscribe(events.OrderPaid, _on_paid)
+    events.subscribe(events.LowStock, _on_low_stock)
 
 
 def _on_paid(uow: UnitOfWork, event: events.OrderPaid) -> None:
@@ -37,3 +38,10 @@ def _send_paid(c: Any, event: events.OrderPaid) -> None:
         c.task_dispatcher.dispatch("worker.notify_order_paid", [event.openid, event.order_no])
     except Exception:  # noqa: BLE001 - the payment is committed; a lost notice is logged, never raised
         log.exception("could not queue the payment notice for %s", event.order_no)
+
+
+def _on_low_stock(uow: UnitOfWork, event: events.LowStock) -> None:
+    c = _container
+    if c is not None:
+        args = [event.sku_code, event.product_name, event.stock, event.threshold]
+        uow.after_commit(lambda: c.task_dispatcher.dispatch("worker.notify_low_stock", args))

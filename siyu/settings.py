@@ -89,7 +89,7 @@ class PaySettings(BaseModel):
 class OrderSettings(BaseModel):
     payment_timeout_minutes: int = Field(30, ge=1)
     after_sale_days: int = Field(7, ge=0)
-    reserve_stock_at: Literal["order", "payment"] = "order"
+    reserve_stock_at: Literal["order"] = "order"  # stock is reserved when the order is created
     low_stock_threshold: int = Field(5, ge=0)
 
 

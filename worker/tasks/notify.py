@@ -8,7 +8,7 @@ from typing import Any
 from celery import shared_task
 
 from bot.messages import TextReply
-from bot.texts import payment_confirmed_text
+from bot.texts import low_stock_text, payment_confirmed_text
 from commerce.orders import services as orders
 from worker.errors import RETRY_POLICY
 from worker.idempotency import once
@@ -26,3 +26,16 @@ def notify_order_paid(openid: str, order_no: str) -> bool:
     text = payment_confirmed_text(order)
     return once(rt.kv, f"notify:paid:{order_no}", lambda: rt.outbound.deliver(openid, TextReply(text),
                                                                              purpose="order_paid"))
+
+
+@shared_task(name="worker.notify_low_stock", acks_late=True, **RETRY_POLICY)  # type: ignore[misc]
+def notify_low_stock(sku_code: str, product_name: str, stock: int, threshold: int) -> int:
+    """Warn every whitelisted merchant once per SKU and stock level."""
+    rt: Any = runtime()
+    text = low_stock_text(product_name, sku_code, stock, threshold)
+    sent = 0
+    for merchant in rt.settings.merchants:
+        key = f"notify:lowstock:{merchant.openid}:{sku_code}:{stock}"
+        sent += once(rt.kv, key, lambda m=merchant: rt.outbound.deliver(m.openid, TextReply(text),
+                                                                          purpose="low_stock"))
+    return sent
