@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from bot import texts
@@ -83,14 +84,24 @@ def product_card(ctx: Ctx, product: ProductView) -> NewsReply:
     )
 
 
-def spec_question(product: ProductView) -> str:
+def spec_question(product: ProductView, options: Sequence[SkuView] = ()) -> str:
+    """「有这些规格，要哪个？」 numbered over `options` (default: every SKU)."""
+    options = options or product.skus
     lines = [texts.ASK_SPEC.format(name=product.name)]
-    for n, sku in enumerate(product.skus, 1):
+    for n, sku in enumerate(options, 1):
         stock = texts.SPEC_OUT if sku.stock <= 0 else ""
         lines.append(texts.SPEC_LINE.format(n=n, spec=sku.spec_text, price=texts.yuan(sku.price_fen), stock=stock))
-    example = product.skus[0].spec_text if product.skus else "1"
+    example = options[0].spec_text if options else "1"
     lines.append(texts.ASK_SPEC_TAIL.format(example=example))
     return "\n".join(lines)
+
+
+def spec_options(product: ProductView, hint: str) -> list[SkuView]:
+    """The SKUs having a spec value the hint names (「XL」 → 黑 XL, 灰 XL, 红 XL); ASCII not glued."""
+    folded = hint.lower()
+    return [sku for sku in product.skus
+            if any(v and re.search(rf"(?<![a-z0-9]){re.escape(v.lower())}(?![a-z0-9])", folded)
+                   for v in sku.spec.values())]
 
 
 def cart_text(cart: Any) -> str:
@@ -138,9 +149,12 @@ def _line_amount(line: Any) -> int:
     return int(line.unit_price_fen) * int(line.quantity)
 
 
-def spec_of(product: ProductView, hint: str) -> SkuView | None:
-    """A spec by its position (「2」「第二个」) or by name (「XL」「5斤」, via the catalog's matcher)."""
+def spec_of(product: ProductView, hint: str, options: Sequence[SkuView] = ()) -> SkuView | None:
+    """A spec by its position among `options` (「2」「第二个」) or by name (「XL」「5斤」, via the catalog's
+    matcher, restricted to `options` when given)."""
+    options = options or product.skus
     index = bare_ordinal(hint)
     if index is not None:
-        return pick(product.skus, index)
-    return match_sku(product, hint) if len(product.skus) > 1 else None
+        return pick(options, index)
+    narrowed = replace(product, skus=tuple(options))
+    return match_sku(narrowed, hint) if len(options) > 1 else (options[0] if spec_options(narrowed, hint) else None)

@@ -38,16 +38,21 @@ def add_sku(state: DialogState, msg: Msg, product: ProductView, sku_id: int, qty
 
 
 def choose_sku(state: DialogState, msg: Msg, product: ProductView, qty: int, spec: str | None) -> Turn:
-    """One SKU → add it; a recognised spec → add that; else ask which spec (remembering the quantity)."""
+    """One SKU → add it; a recognised spec → add that; else ask which spec, among the SKUs the hint
+    narrows to (「XL」 of a product sold in colours × sizes), remembering the quantity."""
     if len(product.skus) == 1:
         return add_sku(state, msg, product, product.skus[0].id, qty)
     sku = render.spec_of(product, spec) if spec else None
     if sku is not None:
         return add_sku(state, msg, product, sku.id, qty)
-    ask = render.spec_question(product)
-    if spec:
+    options = render.spec_options(product, spec) if spec else list(product.skus)
+    if len(options) == 1:
+        return add_sku(state, msg, product, options[0].id, qty)
+    ask = render.spec_question(product, options)
+    if spec and not options:
         ask = texts.NO_SUCH_SPEC.format(spec=spec) + "\n" + ask
-    asked = replace(state, focus=product.id).ask(Waiting.SPEC, product_id=product.id, quantity=qty)
+    asked = replace(state, focus=product.id).ask(
+        Waiting.SPEC, product_id=product.id, quantity=qty, skus=[s.id for s in options or product.skus])
     return Turn(asked, TextReply(ask))
 
 
@@ -88,9 +93,14 @@ def answer_spec(state: DialogState, msg: Msg) -> Turn | None:
     spec = msg.nlu.value("spec") if bare_ordinal(msg.text) is None else None
     with msg.ctx.uow() as uow:
         product = catalog.product_detail(uow, int(data["product_id"]))
-    sku = render.spec_of(product, str(spec or msg.text))
+    wanted = set(data.get("skus") or ())
+    options = [s for s in product.skus if s.id in wanted] or list(product.skus)
+    sku = render.spec_of(product, str(spec or msg.text), options)
     if sku is None:
-        return Turn(state, TextReply(render.spec_question(product))) if looks_like_spec(msg) else None
+        sku = render.spec_of(product, str(spec or msg.text))  # 「换成灰色XL」 names a full spec outside the list
+    if sku is None:
+        reask = Turn(state, TextReply(render.spec_question(product, options)))
+        return reask if looks_like_spec(msg) else None
     quantity = msg.nlu.first("quantity") if bare_ordinal(msg.text) is None else None
     if quantity is None or quantity.value in sku.spec_text or not isinstance(quantity.normalized, int):
         return add_sku(state, msg, product, sku.id, int(data["quantity"]))  # 「5斤」 is the spec, not 5 pieces

@@ -8,8 +8,8 @@ from bot import texts
 from bot.dialogue import render
 from bot.dialogue.context import Msg, Turn
 from bot.dialogue.refs import pick
-from bot.dialogue.state import DialogState
 from bot.dialogue.router import router
+from bot.dialogue.state import DialogState
 from bot.messages import TextReply
 from commerce.catalog import services as catalog
 from commerce.catalog.views import ProductView

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from bot.dialogue import Ctx, Dialogue, DialogState, StateStore
+from bot.dialogue import Ctx, DialogState, Dialogue, StateStore
 from bot.kv import KV, MemoryKV
 from bot.messages import Inbound, Reply
 from commerce.catalog import services as catalog

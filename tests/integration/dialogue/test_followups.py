@@ -113,3 +113,22 @@ class TestCartEdits:
 
     def test_checkout_with_an_empty_cart_says_so(self, chat: Chat) -> None:
         assert "空" in text_of(chat.say("结算"))
+
+
+class TestTwoDimensionalSpecs:
+    def test_a_size_of_a_product_sold_in_colours_narrows_the_question_to_that_size(self, chat: Chat) -> None:
+        from commerce.catalog import services as catalog
+        from commerce.catalog.drafts import ProductDraft, SkuDraft
+
+        with chat.dialogue.ctx.uow() as uow:
+            skus = tuple(SkuDraft(f"HOOD-{c}-{s}", 12900, {"颜色": c, "尺码": s}, stock=5)
+                         for c in ("黑", "灰") for s in ("M", "XL"))
+            catalog.upsert_product(uow, ProductDraft("P-HOOD", "连帽卫衣", skus=skus), actor="test")
+            uow.commit()
+        chat.dialogue.ctx.interpreter.update_vocabulary(products=["连帽卫衣"], specs=["黑", "灰", "M", "XL"])
+        chat.say("连帽卫衣")
+        chat.say("1")
+        ask = text_of(chat.say("来两件XL的"))
+        assert "黑 XL" in ask and "灰 XL" in ask and "黑 M" not in ask
+        chat.say("灰")
+        assert cart_lines(chat) == [("连帽卫衣", "灰 XL", 2)]
