@@ -43,12 +43,14 @@ def keyword_key(text: str) -> str:
 class Router:
     def __init__(self) -> None:
         self._table: dict[tuple[Route, str], Callable[..., object]] = {}
+        self._followups: list[PendingHandler] | None = None  # cached on the hot path
 
     def _register(self, route: Route, *names: str) -> Callable[[F], F]:
         def decorator(fn: F) -> F:
             for name in names:
                 key = keyword_key(name) if route is Route.KEYWORD else str(name)
                 self._table[(route, key)] = fn
+            self._followups = None
             return fn
 
         return decorator
@@ -76,7 +78,9 @@ class Router:
 
     def followups(self) -> list[PendingHandler]:
         """Context rules in registration order (「换成M码」「再来一件」「就这个」 read against the state)."""
-        return [fn for (r, _), fn in self._table.items() if r is Route.FOLLOWUP]  # type: ignore[misc]
+        if self._followups is None:
+            self._followups = [fn for (r, _), fn in self._table.items() if r is Route.FOLLOWUP]  # type: ignore[misc]
+        return self._followups
 
     def find(self, route: Route, name: str) -> Handler | None:
         key = keyword_key(name) if route is Route.KEYWORD else name

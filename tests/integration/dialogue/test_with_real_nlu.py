@@ -1,0 +1,67 @@
+"""The journey again, with the production NLU (embedded interpreter trained on the shipped data) and the
+production wiring (`siyu.dialogue.build_dialogue`) instead of the keyword fake."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.messages import NewsReply, TextReply
+from commerce.db import Base
+from siyu.container import Container
+from siyu.dialogue import build_dialogue
+from siyu.settings import load_settings
+from tests.integration.dialogue.conftest import Chat, seed_shop
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("nlu")
+
+
+@pytest.fixture
+def container(tmp_path: Path, model_dir: Path) -> Iterator[Container]:
+    settings = load_settings(data_dir=tmp_path, public_base_url="https://shop.example.com",
+                             nlu={"model_path": str(model_dir / "model.pkl")})
+    c = Container(settings)
+    Base.metadata.create_all(c.db.engine)
+    seed_shop(c.db)
+    yield c
+    c.close()
+
+
+def text_of(reply: object) -> str:
+    assert isinstance(reply, TextReply), reply
+    return reply.content
+
+
+def test_the_production_wiring_sells_two_oranges_by_free_text(container: Container) -> None:
+    referrals: list[tuple[str, str]] = []
+    chat = Chat(build_dialogue(container, on_referral_scene=lambda o, s: referrals.append((o, s))))
+    assert container.settings.shop.name in text_of(chat.subscribe(scene="dist_42"))
+    assert referrals == [(chat.openid, "dist_42")]
+    assert "赣南脐橙" in text_of(chat.say("有什么好吃的"))
+    assert "赣南脐橙" in text_of(chat.say("搜索脐橙"))
+    assert isinstance(chat.say("第一个详细说说"), NewsReply)
+    assert "5斤装" in text_of(chat.say("来两件"))
+    assert "×2" in text_of(chat.say("5斤装"))
+    assert "个人信息" in text_of(chat.say("结算"))
+    assert "姓名" in text_of(chat.say("同意"))
+    assert "应付" in text_of(chat.say("张三 13812345678 浙江省杭州市西湖区文三路100号"))
+    pay = chat.say("确认")
+    assert isinstance(pay, NewsReply) and "/pay/SY" in pay.url
+    assert "待支付" in text_of(chat.say("我的订单"))
+    assert "确认取消" in text_of(chat.say("取消订单"))
+    assert "已取消" in text_of(chat.say("确认"))
+
+
+def test_container_dialogue_is_built_once_and_answers(container: Container) -> None:
+    assert container.dialogue is container.dialogue
+    from bot.messages import Inbound
+
+    reply = container.dialogue.respond(Inbound(openid="o-x", kind="text", text="你好"))
+    assert isinstance(reply, TextReply) and container.settings.shop.name in reply.content
