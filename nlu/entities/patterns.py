@@ -11,9 +11,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from nlu.numerals import CN_CHARS
+from nlu.numerals import CN_CHARS, parse_int, parse_number, yuan_to_fen
 from nlu.numerals import NUMBER_PATTERN as NUM
-from nlu.numerals import parse_int, parse_number, yuan_to_fen
 from nlu.types import Normalized
 
 

@@ -14,6 +14,9 @@ app = typer.Typer(help="中文 NLU：训练、评估、导出 Rasa 项目 / trai
                   no_args_is_help=True, add_completion=False)
 console = Console()
 ModelOption = typer.Option(None, "--model", help="model file (default: {data_dir}/nlu/model.pkl)")
+FileArgument = typer.Argument(..., exists=True, dir_okay=False, help="Rasa NLU YAML test file")
+DirArgument = typer.Argument(..., file_okay=False, help="target directory")
+JsonOption = typer.Option(False, "--json", help="print one JSON object")
 
 
 def default_model_path() -> Path:
@@ -43,8 +46,8 @@ def train(model: Path | None = ModelOption) -> None:
 
 @app.command("eval")
 def evaluate(
-    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="Rasa NLU YAML test file"),
-    as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+    file: Path = FileArgument,
+    as_json: bool = JsonOption,
     model: Path | None = ModelOption,
 ) -> None:
     """Intent accuracy, macro-F1, per-intent P/R, entity P/R/F1, confusions and latency on FILE."""
@@ -62,7 +65,7 @@ def evaluate(
 
 
 @app.command("export-rasa")
-def export_rasa(directory: Path = typer.Argument(..., file_okay=False, help="target directory")) -> None:
+def export_rasa(directory: Path = DirArgument) -> None:
     """Write a Rasa 3 project (config.yml with a Chinese pipeline, domain, data) into DIRECTORY."""
     from nlu.export import export_rasa as write
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from nlu.embedded import EmbeddedInterpreter
 from nlu.evaluation import evaluate
 from nlu.lexicon import DATA_DIR
@@ -17,3 +19,9 @@ def test_held_out_intent_accuracy_and_entity_f1_stay_above_their_floors(embedded
     assert report.intent_accuracy >= INTENT_ACCURACY_FLOOR, report.confusions
     assert report.entity_f1 >= ENTITY_F1_FLOOR, report.per_entity
     assert report.intent_macro_f1 >= INTENT_ACCURACY_FLOOR - 0.01
+
+
+def test_the_blind_set_written_last_also_clears_the_targets(embedded: EmbeddedInterpreter) -> None:
+    report = evaluate(embedded, load(Path(__file__).parent / "data" / "blind.yml").examples)
+    assert report.intent_accuracy >= 0.93, report.confusions
+    assert report.entity_f1 >= 0.85, report.per_entity
