@@ -19,7 +19,7 @@ from commerce.catalog import services as catalog
 from commerce.catalog.views import ProductView
 
 SPEC_ANSWER_CHARS = 8
-SPEC_INTENTS = frozenset({"add_to_cart", "affirm", "out_of_scope", "product_detail", "search_product"})
+SPEC_INTENTS = frozenset({"add_to_cart", "affirm", "out_of_scope"})
 
 def added(state: DialogState, view: Any, sku_id: int, product: ProductView, qty: int) -> Turn:
     spec = next((s.spec_text for s in product.skus if s.id == sku_id), "")
@@ -112,6 +112,8 @@ def looks_like_spec(msg: Msg) -> bool:
     if router.find(Route.KEYWORD, msg.text) is not None or len(msg.text) > SPEC_ANSWER_CHARS:
         return False
     parse = msg.nlu
+    if parse.value("product") or parse.value("category"):
+        return False  # 「卫衣」: another product, not a spec of this one
     other = parse.intent not in SPEC_INTENTS and parse.confidence >= msg.ctx.interpreter.threshold
     return not other or parse.value("spec") is not None
 

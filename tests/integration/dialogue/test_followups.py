@@ -132,3 +132,19 @@ class TestTwoDimensionalSpecs:
         assert "黑 XL" in ask and "灰 XL" in ask and "黑 M" not in ask
         chat.say("灰")
         assert cart_lines(chat) == [("连帽卫衣", "灰 XL", 2)]
+
+
+class TestLeavingTheSpecQuestion:
+    def test_naming_another_product_leaves_the_spec_question(self, chat: Chat) -> None:
+        chat.say("脐橙")
+        chat.say("1")
+        chat.say("来一件")
+        assert chat.state.waiting(Waiting.SPEC)
+        assert "西湖龙井" in text_of(chat.say("西湖龙井"))
+        assert not chat.state.waiting(Waiting.SPEC)
+
+    def test_a_command_leaves_the_spec_question(self, chat: Chat) -> None:
+        chat.say("脐橙")
+        chat.say("1")
+        chat.say("来一件")
+        assert "空" in text_of(chat.say("购物车"))
