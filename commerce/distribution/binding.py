@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import and_, cast, literal, or_, select
+from sqlalchemy import DateTime, and_, bindparam, cast, literal, or_, select
 from sqlalchemy.orm import aliased
 
 from commerce.clock import as_utc, now
@@ -152,14 +153,24 @@ def bound_distributor(uow: UnitOfWork, customer_id: int) -> Distributor | None:
     )
 
 
-def _active_binding(customer_col: Any, at: datetime) -> Any:
+def _active_binding(customer_col: Any, at: Any) -> Any:
     b = ReferralBinding
     return and_(b.customer_id == customer_col, b.ended_at.is_(None), or_(b.expires_at.is_(None), b.expires_at > at))
 
 
-def _chain_rows(uow: UnitOfWork, start: Any, max_levels: int) -> list[tuple[Distributor, int]]:
-    """Walk up the referral tree in ONE recursive query (the commission hot path)."""
-    at = now()
+@lru_cache(maxsize=8)
+def _chain_stmt(max_levels: int, from_own: bool) -> Any:
+    """The recursive walk up the referral tree, built once per shape (the commission hot path).
+
+    Parameters: `start` (the buyer's customer id, or their own distributor id when
+    `from_own`) and `at` (now, for binding expiry).
+    """
+    at = bindparam("at", type_=DateTime(timezone=True))
+    if from_own:
+        start: Any = select(cast(bindparam("start"), BigId).label("distributor_id"), literal(1).label("depth"))
+    else:
+        start = select(ReferralBinding.distributor_id, literal(1).label("depth")).where(
+            _active_binding(bindparam("start"), at))
     up = start.cte("up", recursive=True)
     parent = aliased(Distributor)
     step = (
@@ -170,28 +181,22 @@ def _chain_rows(uow: UnitOfWork, start: Any, max_levels: int) -> list[tuple[Dist
         .where(up.c.depth < max_levels)
     )
     up = up.union_all(step)
-    rows = uow.session.execute(
-        select(Distributor, up.c.depth).join(up, up.c.distributor_id == Distributor.id).order_by(up.c.depth)
-    ).tuples().all()
-    return [(d, int(depth)) for d, depth in rows]
+    return select(Distributor, up.c.depth).join(up, up.c.distributor_id == Distributor.id).order_by(up.c.depth)
 
 
 def beneficiary_chain(uow: UnitOfWork, buyer_customer_id: int, policy: DistributionPolicy) -> list[Beneficiary]:
-    """The distributors above a buyer, level 1 first, at most `policy.max_levels` of them."""
-    at = now()
-    start: Any = (
-        select(ReferralBinding.distributor_id, literal(1).label("depth"))
-        .where(_active_binding(buyer_customer_id, at))
-    )
+    """The distributors above a buyer, level 1 first, at most `policy.max_levels` of them — one query."""
+    start, from_own = buyer_customer_id, False
     if policy.self_purchase_commission:
         own = uow.session.scalar(select(Distributor).where(Distributor.customer_id == buyer_customer_id))
         if own is not None and own.is_active:
-            start = select(cast(literal(own.id), BigId).label("distributor_id"), literal(1).label("depth"))
+            start, from_own = own.id, True
+    rows = uow.session.execute(_chain_stmt(policy.max_levels, from_own), {"start": start, "at": now()}).tuples()
     chain: list[Beneficiary] = []
     seen: set[int] = set()
-    for d, depth in _chain_rows(uow, start, policy.max_levels):
+    for d, depth in rows:
         if d.id in seen or depth != len(chain) + 1:
             break  # a cycle (never created, but never followed either) or a gap
         seen.add(d.id)
-        chain.append(Beneficiary(d.id, depth, d.grade, d.is_active))
+        chain.append(Beneficiary(d.id, int(depth), d.grade, d.is_active))
     return chain

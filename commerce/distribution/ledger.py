@@ -13,6 +13,8 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import case, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from commerce.clock import now
 from commerce.db import UnitOfWork
@@ -53,13 +55,24 @@ def existing_keys(uow: UnitOfWork, keys: Iterable[str]) -> set[str]:
         CommissionEntry.idempotency_key.in_(wanted))))
 
 
+def _insert_ignoring_duplicates(uow: UnitOfWork) -> Any:
+    table = CommissionEntry.__table__
+    insert = pg_insert if uow.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    return insert(table).on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(
+        table.c.idempotency_key)
+
+
 def add_entries(uow: UnitOfWork, entries: list[CommissionEntry]) -> list[CommissionEntry]:
-    """Insert the entries whose idempotency key is new; return those inserted."""
-    known = existing_keys(uow, (e.idempotency_key for e in entries))
-    fresh = [e for e in entries if e.idempotency_key not in known]
-    uow.session.add_all(fresh)
-    uow.session.flush()
-    return fresh
+    """Insert the entries whose idempotency key is new (one INSERT … ON CONFLICT DO NOTHING per
+    column set); return those inserted.  The entries themselves stay transient."""
+    groups: dict[frozenset[str], list[dict[str, Any]]] = {}
+    for e in entries:
+        row = {c.key: getattr(e, c.key) for c in CommissionEntry.__table__.columns if getattr(e, c.key) is not None}
+        groups.setdefault(frozenset(row), []).append(row)
+    inserted: set[str] = set()
+    for rows in groups.values():
+        inserted.update(uow.session.scalars(_insert_ignoring_duplicates(uow), rows))
+    return [e for e in entries if e.idempotency_key in inserted]
 
 
 def record_commission(uow: UnitOfWork, order: CommissionInput, policy: DistributionPolicy) -> list[CommissionEntry]:

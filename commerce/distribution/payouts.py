@@ -86,8 +86,10 @@ def withdraw(
     fee = apply_rate_bp(amount, policy.withdraw_fee_bp)
     payout = Payout(payout_no="PO" + now().astimezone(CHINA_TZ).strftime("%Y%m%d") + secrets.token_hex(6).upper(),
                     distributor_id=d.id, openid=openid, method=method, amount_fen=amount, fee_fen=fee,
-                    net_fen=amount - fee, bank_account_id=bank.id if bank else None, requested_at=now())
+                    net_fen=amount - fee, bank_account_id=bank.id if bank else None, requested_at=now(),
+                    state=PayoutState.REQUESTED)
     uow.session.add(payout)
+    uow.session.flush()
     add_entries(uow, [CommissionEntry(
         distributor_id=d.id, amount_fen=-amount, state=EntryState.SETTLED, reason=EntryReason.WITHDRAWAL,
         idempotency_key=f"w:{payout.payout_no}", ref=payout.payout_no)])
