@@ -334,6 +334,7 @@ DIST_LESSON_READ = "\n\n读完了～进度 {done}/{total}，回复「培训」�
 for _error, _text in {
     dist_errors.DistributionDisabled: "本店暂未开放推广员功能～",
     dist_errors.NotADistributor: DIST_NOT_YET,
+    dist_errors.DistributorSuspended: "你的推广员资格（{code}）已被商家暂停，暂停期间不产生新佣金；如有疑问请回复「转人工」。",
     dist_errors.AlreadyDistributor: "你已经是推广员或申请审核中啦（推广码 {code}）。",
     dist_errors.InvitationRequired: "邀请码无效或已用完，请向商家确认后重新发送「申请推广」。",
     dist_errors.ApplicationIncomplete: DIST_BAD_FORM,

@@ -167,6 +167,25 @@ class DistributionWiring:
                                               process_payout=self.process_payout,
                                               confirm_url=self.sandbox_confirm_url))
 
+    def notify_approved(self, code: str) -> bool:
+        """Send the welcome (code + rules) by customer-service message after a merchant approval."""
+        from bot import texts
+        from bot.dialogue.handlers.distribution import rules_text
+        from bot.messages import TextReply
+        from commerce.customers.model import Customer
+        from commerce.distribution import recruitment
+
+        with self.c.db.uow() as uow:
+            d = recruitment.find(uow, code)
+            customer = uow.session.get(Customer, d.customer_id)
+            openid = customer.openid if customer is not None else ""
+        text = texts.DIST_WELCOME.format(shop=self.c.settings.shop.name, code=code, rules=rules_text(self.policy))
+        try:
+            return bool(openid) and bool(self.c.outbound.send(openid, TextReply(text)))
+        except Exception:  # the approval stands; the message is best effort
+            log.warning("welcome message for %s not sent", code, exc_info=True)
+            return False
+
     def sandbox_confirm_url(self, payout_no: str) -> str:
         if not self.c.settings.sandbox.enabled:
             return ""

@@ -25,6 +25,14 @@ class NotADistributor(CommerceError):
         self.openid = openid
 
 
+class DistributorSuspended(NotADistributor):
+    """The merchant suspended this distributor: nothing new is earned until resumed."""
+
+    def __init__(self, openid: str, code: str) -> None:
+        super().__init__(openid)
+        self.code = code
+
+
 class AlreadyDistributor(CommerceError):
     def __init__(self, code: str, status: str) -> None:
         super().__init__(f"already a distributor ({status}): {code}")

@@ -20,6 +20,7 @@ from commerce.distribution.errors import (
     AlreadyDistributor,
     ApplicationIncomplete,
     DistributionDisabled,
+    DistributorSuspended,
     InvitationRequired,
     NotADistributor,
 )
@@ -54,6 +55,8 @@ def find_by_openid(uow: UnitOfWork, openid: str) -> Distributor | None:
 
 def active_by_openid(uow: UnitOfWork, openid: str) -> Distributor:
     d = find_by_openid(uow, openid)
+    if d is not None and d.status == DistributorStatus.SUSPENDED:
+        raise DistributorSuspended(openid, d.code)
     if d is None or not d.is_active:
         raise NotADistributor(openid)
     return d

@@ -81,6 +81,8 @@ def _review(action: str, code: str, note: str) -> None:
         typer.echo(f"refused / 未执行: {exc}", err=True)
         raise typer.Exit(1) from None
     typer.echo(f"{d.code}: {d.status}")
+    if action == "approve" and not c.distribution.notify_approved(d.code):
+        typer.echo("welcome message not sent (WeChat API unreachable?) / 欢迎消息未发出", err=True)
 
 
 @distributor_app.command("approve")

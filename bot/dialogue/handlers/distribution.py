@@ -21,7 +21,7 @@ from bot.dialogue.state import DialogState, Waiting
 from bot.messages import ImageReply, Reply, TextReply
 from commerce.distribution import recruitment, training
 from commerce.distribution.binding import bind_referral, parse_scene
-from commerce.distribution.errors import UnknownReferralCode
+from commerce.distribution.errors import DistributorSuspended, UnknownReferralCode
 from commerce.distribution.model import BindingSource, DistributorStatus, VisitOutcome
 from commerce.distribution.policy import DistributionPolicy, JoinMode
 from commerce.distribution.recruitment import Application
@@ -86,6 +86,8 @@ def become_distributor(state: DialogState, msg: Msg) -> Turn:
         uow.commit()
     if existing is not None and existing.status == DistributorStatus.APPLIED:
         return Turn(state.settled(), TextReply(texts.DIST_ALREADY_APPLIED))
+    if existing is not None and existing.status == DistributorStatus.SUSPENDED:
+        raise DistributorSuspended(msg.openid, existing.code)
     if existing is not None and existing.status != DistributorStatus.REJECTED:
         return Turn(state.settled(), TextReply(texts.DIST_ALREADY.format(code=existing.code)))
     invitation = _invitation_in(msg.text)

@@ -139,7 +139,8 @@ class TestMoney:
             pay(uow, c.customer_id, 10_000)
             uow.commit()
             assert balances(uow, b.id).total_fen == 0
-        assert "免费加入" in Talk(dialogue, "oB").text("我的佣金")
+        b_talk = Talk(dialogue, "oB")
+        assert "已被商家暂停" in b_talk.text("我的佣金") and "不产生新佣金" in b_talk.text("我想做推广")
 
 
 class TestTraining:
