@@ -35,6 +35,7 @@ def _send_paid(c: Any, event: events.OrderPaid) -> None:
     try:
         if c.settings.sandbox.enabled and c.settings.pay.adapter == "sandbox":
             c.wechat_sandbox.wechat.mark_paid(event.openid)  # WeChat opens a 48 h window after payment
+        c.outbound.note_paid(event.openid)  # our own quota bookkeeping: unlimited for 48 h after paying
         c.task_dispatcher.dispatch("worker.notify_order_paid", [event.openid, event.order_no])
     except Exception:  # noqa: BLE001 - the payment is committed; a lost notice is logged, never raised
         log.exception("could not queue the payment notice for %s", event.order_no)

@@ -54,7 +54,8 @@ class OrderView:
 
 
 def mask_address(province: str, detail: str) -> str:
-    """Province plus the first few characters of the street address."""
+    """Province plus the first few characters of the rest of the address (never the house number)."""
+    detail = detail.removeprefix(province) if province else detail
     head = detail[:4] if len(detail) > 6 else detail[:2]
     return f"{province}{head}****"
 

@@ -39,7 +39,7 @@ def save_and_confirm(state: DialogState, msg: Msg, r: parse.Receiver) -> Turn:
             turn = confirmation(uow, state, msg, addr)
         except EmptyCheckout:
             turn = Turn(replace(state.settled(), form={}), TextReply(texts.ADDRESS_SAVED.format(
-                name=mask_name(r.name), phone=mask_phone(r.phone), address=mask_address(r.province, r.detail.removeprefix(r.province)))))
+                name=mask_name(r.name), phone=mask_phone(r.phone), address=mask_address(r.province, r.detail))))
         uow.commit()
     return turn
 

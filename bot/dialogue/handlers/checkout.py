@@ -24,7 +24,7 @@ from commerce.privacy.crypto import mask_name, mask_phone
 
 def receiver_text(addr: Address) -> str:
     return texts.SAVED_ADDRESS.format(name=mask_name(addr.receiver_name), phone=mask_phone(addr.phone),
-                                      address=mask_address(addr.province, addr.detail.removeprefix(addr.province)))
+                                      address=mask_address(addr.province, addr.detail))
 
 
 def confirmation(uow: UnitOfWork, state: DialogState, msg: Msg, addr: Address) -> Turn:
