@@ -2,7 +2,10 @@
 
 State is a frozen value; handlers return a new one (`dataclasses.replace`).  It is
 stored as compact JSON in the KV store with a short TTL (one get + one set per
-message), so a user who comes back after half an hour starts fresh.
+message), so a user who comes back after half an hour starts fresh.  The blob is
+encrypted with the personal-data key (AES-GCM, a few microseconds) because a form
+in progress holds a receiver's name and phone: personal data is never at rest in
+plaintext, not even in the cache.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 from bot.kv import KV
+from commerce.privacy import crypto
 
 log = logging.getLogger("bot.dialogue.state")
 
@@ -98,13 +102,20 @@ class StateStore:
         if not text:
             return DialogState()
         try:
+            if text.startswith(crypto.PREFIX + ":"):
+                text = crypto.decrypt(text)
             return DialogState.loads(text)
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:  # a corrupt or old-format entry: start fresh
+        except (ValueError, KeyError, TypeError, AttributeError, crypto.KeyRingError) as exc:  # a corrupt or old-format entry: start fresh
             log.warning("dropping unreadable dialogue state: %s", exc)
             return DialogState()
 
     def save(self, openid: str, state: DialogState) -> None:
-        self._kv.set(KEY_PREFIX + openid, state.dumps(), ttl=self._ttl)
+        text = state.dumps()
+        try:
+            text = crypto.encrypt(text)
+        except crypto.KeyRingError:  # no key configured (bare unit tests): keep it in memory only
+            pass
+        self._kv.set(KEY_PREFIX + openid, text, ttl=self._ttl)
 
     def clear(self, openid: str) -> None:
         self._kv.delete(KEY_PREFIX + openid)

@@ -20,6 +20,7 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import Text
 from sqlalchemy.types import TypeDecorator
@@ -82,11 +83,15 @@ def encrypt(plaintext: str) -> str:
 
 def decrypt(stored: str) -> str:
     ring = _require_ring()
-    prefix, kid, b64 = stored.split(":", 2)
+    prefix, _, rest = stored.partition(":")
+    kid, _, b64 = rest.partition(":")
     if prefix != PREFIX or kid not in ring.keys:
         raise KeyRingError(f"unknown key id {kid!r} / 未知密钥编号")
-    blob = base64.b64decode(b64)
-    return AESGCM(ring.keys[kid]).decrypt(blob[:12], blob[12:], kid.encode()).decode("utf-8")
+    try:
+        blob = base64.b64decode(b64, validate=True)
+        return AESGCM(ring.keys[kid]).decrypt(blob[:12], blob[12:], kid.encode()).decode("utf-8")
+    except (ValueError, InvalidTag) as exc:
+        raise KeyRingError(f"personal data could not be decrypted with key {kid!r} / 个人信息解密失败") from exc
 
 
 def is_encrypted(stored: str | None) -> bool:
