@@ -190,3 +190,33 @@ def test_customer_service_messages_appear_live(simulator: SimulatorPage, live_ap
     openid = simulator.page.evaluate("localStorage.getItem('siyu.sim.current')").strip('"')
     live_app.container.outbound.deliver(openid, TextReply("订单已发货"))
     simulator.page.wait_for_selector("[data-source=cs] >> text=订单已发货", timeout=5000)
+
+
+def test_a_new_user_buys_oranges_by_typing_chinese_and_pays_on_the_pay_page(
+    simulator: SimulatorPage, live_app: LiveApp
+) -> None:
+    """Issue 4's done-when, in a real browser: subscribe, browse, search, detail, add two, check out,
+    give an address, pay on the pay page, see the confirmation and the order as paid."""
+    simulator.wait_for_bot(1)
+    assert "农产品" in simulator.say("有什么好吃的") or "脐橙" in simulator.bot_messages()[-1]
+    assert "脐橙" in simulator.say("脐橙")
+    assert "赣南脐橙" in simulator.say("第一个详细说说")
+    answer = simulator.say("来两件")
+    if "规格" in answer or "哪个" in answer:
+        answer = simulator.say("5斤")
+    assert "已加入购物车" in answer and "×2" in answer
+    assert "同意" in simulator.say("结算")
+    simulator.say("同意")
+    assert "确认" in simulator.say("王小明 13812345678 浙江省杭州市西湖区文三路100号")
+    simulator.say("确认")
+    card = simulator.page.locator("[data-testid=news-card]").last
+    assert "待支付" in card.inner_text()
+    with simulator.page.context.expect_page() as popup:
+        card.click()
+    pay_page = popup.value
+    pay_page.wait_for_load_state()
+    assert "确认支付" in pay_page.content()
+    pay_page.click("form button[type=submit]")
+    pay_page.wait_for_selector("[data-status=paid]", timeout=15000)
+    simulator.page.wait_for_selector("[data-source=cs] >> text=支付成功", timeout=15000)
+    assert "已支付" in simulator.say("我的订单")
