@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -243,26 +242,3 @@ def distribution_routes(c: Container) -> list[BaseRoute]:
 
         routes += TransferSandbox(sandbox_config(c.settings, c.data_dir)).routes()
     return routes
-
-
-def distribution_jobs(c: Container) -> dict[str, Callable[..., Any]]:
-    """Bodies for beat's `worker.run_job` entries: `distribution.release_frozen`, `distribution.settle`."""
-
-    def release() -> int:
-        from commerce.distribution.ledger import release_frozen
-
-        with c.db.uow() as uow:
-            n = release_frozen(uow, c.distribution.policy)
-            uow.commit()
-        return n
-
-    def settle(kind: str = "weekly") -> int:
-        from commerce.distribution.settlement import settle as run_settle
-        from commerce.distribution.team import award_team_rewards
-
-        with c.db.uow() as uow:
-            result = run_settle(uow, kind, c.distribution.policy, team_rewarder=award_team_rewards)
-            uow.commit()
-        return result.entry_count if result.created else 0
-
-    return {"distribution.release_frozen": release, "distribution.settle": settle}
