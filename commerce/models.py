@@ -17,3 +17,4 @@ from commerce.cart import model as cart_model  # noqa: F401,E402
 from commerce.payments import model as payments_model  # noqa: F401,E402
 from commerce.distribution import payout_model as distribution_payout_model  # noqa: F401,E402
 from commerce.distribution import training as distribution_training  # noqa: F401,E402
+from commerce.logistics import model as logistics_model  # noqa: F401,E402

@@ -126,6 +126,14 @@ class Container:
 
         return build_share_desk(self)
 
+    # -- logistics and after-sale -------------------------------------------
+    @cached_property
+    def courier(self) -> Any:
+        """`commerce.logistics.port.CourierTracker`: Kuaidi100 wire format, real or sandbox (courier.adapter)."""
+        from siyu.logistics import build_courier
+
+        return build_courier(self)
+
     def close(self) -> None:
         if "db" in self.__dict__:
             self.db.dispose()

@@ -32,4 +32,10 @@ def _distribution_routes(c: Container) -> list[BaseRoute]:
     return distribution_routes(c)
 
 
-PROVIDERS: list[RouteProvider] = [_edge_routes, _pay_routes, _dialogue_routes, _distribution_routes]
+def _logistics_routes(c: Container) -> list[BaseRoute]:
+    from siyu.logistics import logistics_routes  # /courier/notify and, in sandbox mode, /sandbox/courier
+
+    return logistics_routes(c)
+
+
+PROVIDERS: list[RouteProvider] = [_edge_routes, _pay_routes, _dialogue_routes, _distribution_routes, _logistics_routes]

@@ -214,6 +214,18 @@ class PosterSettings(BaseModel):
     jpeg_quality: int = Field(85, ge=30, le=95)
 
 
+class CourierSettings(BaseModel):
+    """Parcel tracking (Kuaidi100 wire format).  sandbox = the imitation under /sandbox/courier."""
+
+    adapter: Literal["sandbox", "kuaidi100"] = "sandbox"
+    base_url: str = "https://poll.kuaidi100.com"  # the real API; the sandbox uses {public_base_url}/sandbox/courier
+    customer: str = "SIYUSANDBOXCUSTOMER"  # Kuaidi100 account id
+    key: str = "siyu-sandbox-kuaidi100-key"  # authorisation key: env SIYU_COURIER__KEY in production
+    salt: str = "siyu-sandbox-courier-salt"  # signs pushes to /courier/notify
+    callback_url: str = ""  # empty = {public_base_url}/courier/notify
+    sandbox_step_seconds: float = Field(6 * 3600, gt=0)  # imitation: time between 揽收/在途/派件/签收
+
+
 class ShopSettings(BaseModel):
     name: str = "思语优选"
     slogan: str = "好物直达，分享有礼"
@@ -252,6 +264,7 @@ class Settings(BaseSettings):
     distribution: DistributionSettings = Field(default_factory=DistributionSettings)
     posters: PosterSettings = Field(default_factory=PosterSettings)
     shop: ShopSettings = Field(default_factory=ShopSettings)
+    courier: CourierSettings = Field(default_factory=CourierSettings)
     merchants: list[MerchantAccount] = Field(default_factory=list)
 
     @classmethod
