@@ -31,6 +31,10 @@ demo: setup
 test: setup browser
 	$(BIN)/lint-imports --config pyproject.toml
 	$(BIN)/python -m pytest -q -n 2 --dist loadgroup -m "not bench"
+	@echo "== compliance check against a freshly seeded demo shop"
+	@d=$$(mktemp -d); export SIYU_DATA_DIR=$$d SIYU_DATABASE__URL=; \
+	  $(BIN)/siyu demo --prepare-only >$$d/prepare.log 2>&1 || { tail -20 $$d/prepare.log; exit 1; }; \
+	  $(BIN)/siyu compliance check; rc=$$?; rm -rf $$d; exit $$rc
 
 test-fast: setup
 	$(BIN)/python -m pytest -q -x -m "not bench and not slow"

@@ -54,7 +54,7 @@ def route_providers() -> list[RouteProvider]:
     return providers
 
 
-def create_app(c: Container) -> Starlette:
+def create_app(c: Container, *, on_ready: Callable[[], None] | None = None) -> Starlette:
     from siyu import notifications
 
     notifications.register(c)
@@ -65,6 +65,8 @@ def create_app(c: Container) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         log.info("siyu ready (mode=%s)", c.settings.mode)
+        if on_ready is not None:
+            on_ready()
         yield
         c.close()
 

@@ -390,6 +390,29 @@ def upgrade() -> None:
     with op.batch_alter_table('shelf_events', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_shelf_events_product_id'), ['product_id'], unique=False)
 
+    op.create_table('shipments',
+    sa.Column('order_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('order_no', sa.String(length=24), nullable=False),
+    sa.Column('openid', sa.String(length=64), nullable=False),
+    sa.Column('carrier', sa.String(length=32), nullable=False),
+    sa.Column('tracking_no', sa.String(length=64), nullable=False),
+    sa.Column('state', sa.String(length=16), nullable=False),
+    sa.Column('signed', sa.Boolean(), nullable=False),
+    sa.Column('events', sa.JSON(), nullable=False),
+    sa.Column('checked_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('subscribed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_shipments_order_id_orders')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_shipments')),
+    sa.UniqueConstraint('order_id', name=op.f('uq_shipments_order_id'))
+    )
+    with op.batch_alter_table('shipments', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_shipments_openid'), ['openid'], unique=False)
+        batch_op.create_index(batch_op.f('ix_shipments_order_no'), ['order_no'], unique=False)
+        batch_op.create_index(batch_op.f('ix_shipments_tracking_no'), ['tracking_no'], unique=False)
+
     op.create_table('skus',
     sa.Column('product_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('code', sa.String(length=64), nullable=False),
@@ -468,6 +491,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_skus_product_id'))
 
     op.drop_table('skus')
+    with op.batch_alter_table('shipments', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_shipments_tracking_no'))
+        batch_op.drop_index(batch_op.f('ix_shipments_order_no'))
+        batch_op.drop_index(batch_op.f('ix_shipments_openid'))
+
+    op.drop_table('shipments')
     with op.batch_alter_table('shelf_events', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_shelf_events_product_id'))
 
