@@ -7,9 +7,6 @@ like a person: `say(text)` types and waits for the bot's answer, `tap_menu(top, 
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +14,7 @@ from typing import Any
 import pytest
 
 from bot.messages import TextReply
+from tests.e2e.live_app import LiveApp
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -27,57 +25,6 @@ pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (make browser)"),
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class LiveApp:
-    """The whole app under uvicorn in a thread, on a private SQLite file and in-process KV."""
-
-    def __init__(self, data_dir: Path, **settings: Any) -> None:
-        import uvicorn
-
-        from commerce.db import Base
-        from siyu.app import create_app
-        from siyu.container import boot
-        from siyu.settings import load_settings
-
-        self.port = free_port()
-        self.base_url = f"http://127.0.0.1:{self.port}"
-        overrides: dict[str, Any] = {"mode": "demo", "data_dir": data_dir, "public_base_url": self.base_url,
-                                     "database": {"url": f"sqlite:///{data_dir / 'siyu.db'}"}, "redis": {"url": ""}}
-        overrides.update(settings)
-        self.container = boot(load_settings(**overrides), logging_on=False)
-        Base.metadata.create_all(self.container.db.engine)
-        self._seed()
-        config = uvicorn.Config(create_app(self.container), host="127.0.0.1", port=self.port, log_level="warning",
-                                lifespan="on")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def _seed(self) -> None:
-        try:
-            from siyu.seed import seed_demo_shop
-        except ModuleNotFoundError:
-            return
-        seed_demo_shop(self.container)
-
-    def __enter__(self) -> LiveApp:
-        self.thread.start()
-        deadline = time.monotonic() + 30
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("the app did not start")
-            time.sleep(0.05)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
 
 
 class SimulatorPage:

@@ -7,11 +7,7 @@ downloads an image from the outbox and decodes its QR code with zxing-cpp.
 
 from __future__ import annotations
 
-import hashlib
 import io
-import socket
-import tempfile
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -21,62 +17,20 @@ import httpx
 import zxingcpp
 from PIL import Image
 
-ROOT = Path(__file__).resolve().parents[3]
+from tests.e2e.live_app import ROOT, LiveApp, cached_nlu_model_path, free_port
+
+__all__ = ["ROOT", "PosterSite", "cached_nlu_model_path", "free_port", "of_type"]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+class PosterSite(LiveApp):
+    seed = False
 
-
-def cached_nlu_model_path() -> str:
-    """One trained model per version of the NLU code and data, shared by test runs (training takes ~25 s)."""
-    digest = hashlib.sha256()
-    for path in sorted((ROOT / "nlu").rglob("*")):
-        if path.is_file() and path.suffix in (".py", ".yml"):
-            digest.update(path.read_bytes())
-    return str(Path(tempfile.gettempdir()) / "siyu-test-nlu" / f"model-{digest.hexdigest()[:16]}.pkl")
-
-
-class PosterSite:
     def __init__(self, data_dir: Path, **settings: Any) -> None:
-        import uvicorn
-
-        from commerce.db import Base
-        from siyu.app import create_app
-        from siyu.container import boot
-        from siyu.settings import load_settings
-
-        self.port = free_port()
-        self.base_url = f"http://127.0.0.1:{self.port}"
-        overrides: dict[str, Any] = {
-            "mode": "demo", "data_dir": data_dir, "public_base_url": self.base_url,
-            "database": {"url": f"sqlite:///{data_dir / 'siyu.db'}"}, "redis": {"url": ""},
-            "nlu": {"model_path": cached_nlu_model_path()},
-        }
-        overrides.update(settings)
-        self.settings = load_settings(**overrides)
-        self.container = boot(self.settings, logging_on=False)
-        Base.metadata.create_all(self.container.db.engine)
-        config = uvicorn.Config(create_app(self.container), host="127.0.0.1", port=self.port,
-                                log_level="warning", lifespan="on")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        super().__init__(data_dir, **settings)
         self.http = httpx.Client(base_url=self.base_url, timeout=15)
 
-    def __enter__(self) -> PosterSite:
-        self.thread.start()
-        deadline = time.monotonic() + 60
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("the app did not start")
-            time.sleep(0.05)
-        return self
-
     def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
+        super().__exit__(*exc)
         self.http.close()
 
     # -- as WeChat and the phone -------------------------------------------------
