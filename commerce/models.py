@@ -18,3 +18,4 @@ from commerce.payments import model as payments_model  # noqa: F401,E402
 from commerce.distribution import payout_model as distribution_payout_model  # noqa: F401,E402
 from commerce.distribution import training as distribution_training  # noqa: F401,E402
 from commerce.logistics import model as logistics_model  # noqa: F401,E402
+from commerce.aftersale import model as aftersale_model  # noqa: F401,E402
