@@ -22,9 +22,22 @@ _FILLER = re.compile(
 )
 
 
-def search_terms(text: str) -> str:
-    """The product words of a search sentence: 「帮我找一下脐橙」 → 「脐橙」."""
-    return _FILLER.sub("", text).strip(" ，,。.?？!！~")
+_PRICE_WORDS = re.compile(r"块钱|块|元|以内|以下|以上|之内|之间|左右|不超过|不到|低于|高于|价格|价位|预算|到|至|-|~|～")
+_FILTER_ENTITIES = frozenset({"price_min", "price_max", "quantity", "index"})
+
+
+def search_terms(text: str, entities: Sequence[Entity] = ()) -> str:
+    """The product words of a search sentence: 「帮我找一下脐橙」 → 「脐橙」; price phrases
+    (「200块以内的」) are filters, not words to search for."""
+    spans = sorted((e.start, e.end) for e in entities if e.entity in _FILTER_ENTITIES)
+    if spans:
+        kept, at = [], 0
+        for start, end in spans:
+            kept.append(text[at:start])
+            at = max(at, end)
+        kept.append(text[at:])
+        text = _PRICE_WORDS.sub("", "".join(kept))
+    return _FILLER.sub("", text).strip(" ，,。.?？!！~的")
 
 
 def what(query: str, category: str | None) -> str:

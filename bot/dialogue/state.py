@@ -41,6 +41,10 @@ class Waiting(StrEnum):
     DIST_CONSENT = "dist_consent"  # application privacy notice shown (data: name, phone, invitation)
     DIST_INVITE = "dist_invite"  # invite mode: waiting for the invitation code
     DIST_QUIZ = "dist_quiz"  # a lesson's quiz was shown (data: lesson)
+    TRACK_PICK = "track_pick"  # several parcels listed (state.orders): a bare 「2」 shows that one's tracking
+    REFUND_PICK = "refund_pick"  # which order to refund (state.orders; data: line, reason, evidence)
+    REFUND_OK = "refund_ok"  # after-sale terms shown: 确认 / 不了 (data: order_no, line_ids, reason, evidence)
+    ERASE_OK = "erase_ok"  # personal-data erasure explained: 确认删除 / 取消 (data: withdraw)
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,8 @@ class DialogState:
     last_sku: int | None = None  # sku added last ("再来一件", "换成M码")
     pending: Pending | None = None
     form: dict[str, str] = field(default_factory=dict)  # address form in progress
+    query: str = ""  # the last search's words ("200块以内的" refines it)
+    category: str = ""  # the last search's category
 
     def waiting(self, kind: Waiting) -> bool:
         return self.pending is not None and self.pending.waiting == kind
@@ -72,7 +78,7 @@ class DialogState:
     # -- serialisation ----------------------------------------------------
     def dumps(self) -> str:
         raw = asdict(self)
-        return json.dumps({k: v for k, v in raw.items() if v not in ((), [], {}, None)},
+        return json.dumps({k: v for k, v in raw.items() if v not in ((), [], {}, None, "")},
                           ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
@@ -87,6 +93,8 @@ class DialogState:
             last_sku=raw.get("last_sku"),
             pending=Pending(Waiting(pending["waiting"]), dict(pending.get("data") or {})) if pending else None,
             form={str(k): str(v) for k, v in (raw.get("form") or {}).items()},
+            query=str(raw.get("query", "")),
+            category=str(raw.get("category", "")),
         )
 
 

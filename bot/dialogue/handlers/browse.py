@@ -22,24 +22,30 @@ FOOD_CATEGORY = re.compile(r"食品|农产品|生鲜|水果|零食|特产|粮油
 ASKS_FOR_FOOD = re.compile(r"吃的|好吃|吃点|零食|美食")
 
 
-def listed(state: DialogState, products: Sequence[Any], head: str) -> Turn:
-    """A numbered product list; remembers the ids so 「第二个」 and a bare 「2」 work next."""
+def listed(state: DialogState, products: Sequence[Any], head: str, *, query: str = "", category: str = "") -> Turn:
+    """A numbered product list; remembers the ids so 「第二个」 and a bare 「2」 work next, and the
+    search so that 「200块以内的」 or 「便宜点的」 refine it."""
     ids = tuple(int(p.id) for p in products)
-    new = replace(state, products=ids, focus=ids[0] if len(ids) == 1 else state.focus)
+    new = replace(state, products=ids, focus=ids[0] if len(ids) == 1 else state.focus, query=query,
+                  category=category)
     return Turn(new.ask(Waiting.PICK, list="products"), TextReply(render.product_list(head, products)))
 
 
 def product_list_turn(
     state: DialogState, msg: Msg, *, query: str = "", category: str | None = None,
     price_min_fen: int | None = None, price_max_fen: int | None = None, quiet: bool = False,
+    cheapest_first: bool = False,
 ) -> Turn | None:
     """Search and list; with `quiet`, None instead of a 'nothing found' reply."""
     with msg.ctx.uow() as uow:
         found = catalog.search_products(uow, query, category=category, price_min_fen=price_min_fen,
                                         price_max_fen=price_max_fen, limit=LIST_SIZE, offset=0)
     what = query or category or ""
+    if cheapest_first:
+        found = sorted(found, key=lambda p: (p.min_price_fen, -p.sales_count))
     if found:
-        return listed(state, found, texts.PRODUCT_LIST_HEAD.format(what=render.what(query, category)))
+        head = texts.PRODUCT_LIST_HEAD.format(what=render.what(query, category))
+        return listed(state, found, head, query=query, category=category or "")
     if quiet:
         return None
     filtered = price_min_fen is not None or price_max_fen is not None
@@ -50,10 +56,14 @@ def product_list_turn(
 @router.intent("search_product")
 def search(state: DialogState, msg: Msg) -> Turn:
     p = msg.nlu
-    query = p.value("product") or ("" if p.value("category") else render.search_terms(msg.text))
-    if not query and not p.value("category") and p.value("price_max") is None and p.value("price_min") is None:
+    query = p.value("product") or ("" if p.value("category") else render.search_terms(msg.text, p.entities))
+    category = p.value("category")
+    filtered = p.value("price_max") is not None or p.value("price_min") is not None
+    if not query and not category and filtered:  # 「200块以内的」: the same search, within budget
+        query, category = state.query, state.category or None
+    if not query and not category and not filtered:
         return Turn(state, TextReply(texts.SEARCH_PROMPT))
-    turn = product_list_turn(state, msg, query=str(query), category=p.value("category"),
+    turn = product_list_turn(state, msg, query=str(query), category=category,
                              price_min_fen=p.value("price_min"), price_max_fen=p.value("price_max"))
     assert turn is not None
     return turn
@@ -82,8 +92,11 @@ def food(state: DialogState, msg: Msg) -> Turn:
 @router.keyword("全部分类", "分类", "所有分类", "商品分类", "逛逛", "逛商城")
 def browse(state: DialogState, msg: Msg) -> Turn:
     category = msg.nlu.value("category") if msg.inbound.kind == "text" else None
-    if category or msg.nlu.value("price_max") is not None:
-        turn = product_list_turn(state, msg, category=category, price_max_fen=msg.nlu.value("price_max"), quiet=True)
+    low, high = msg.nlu.value("price_min"), msg.nlu.value("price_max")
+    if category or low is not None or high is not None:
+        query = "" if category else state.query
+        turn = product_list_turn(state, msg, query=query, category=category or state.category or None,
+                                 price_min_fen=low, price_max_fen=high, quiet=True)
         if turn is not None:
             return turn
     if msg.inbound.kind == "text" and ASKS_FOR_FOOD.search(msg.text):

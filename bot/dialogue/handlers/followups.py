@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from bot.dialogue.context import Msg, Turn
-from bot.dialogue.handlers import cart, product
+from bot.dialogue.handlers import browse, cart, product
 from bot.dialogue.refs import bare_ordinal
 from bot.dialogue.render import index_entity
 from bot.dialogue.router import router
@@ -15,6 +15,8 @@ from nlu.types import Parse
 
 CHANGE = re.compile(r"换成|换个|换一个|改成|改为|改到|换")
 AGAIN = re.compile(r"^(?:再|多|还)(?:来|要|加|买)")
+CHEAPER = re.compile(r"便宜|实惠|划算|性价比|低价|平价")
+REFINABLE = frozenset({"search_product", "browse_category", "out_of_scope", "coupon_query", "product_detail"})
 THIS_ONE = re.compile(r"^(?:就|我)?(?:要|买|选)?(?:这个|这款|这件|它)(?:了|吧|啦)?$|^就它")
 
 
@@ -62,3 +64,19 @@ def this_one(state: DialogState, msg: Msg) -> Turn | None:
     if state.focus is None or not THIS_ONE.search(msg.text.strip(" 。!！~")):
         return None
     return cart.add(state, msg)
+
+
+@router.followup("refine_search")
+def refine_search(state: DialogState, msg: Msg) -> Turn | None:
+    """「200块以内的」「300以上的」「便宜点的」 right after a search: the same search, filtered or
+    cheapest first — whatever intent (often low-confidence) the NLU guesses for a bare filter."""
+    if not (state.query or state.category) or msg.nlu.value("product") or msg.nlu.value("category"):
+        return None
+    low, high = msg.nlu.value("price_min"), msg.nlu.value("price_max")
+    cheaper = CHEAPER.search(msg.text) is not None
+    if low is None and high is None and not cheaper:
+        return None
+    if msg.nlu.intent not in REFINABLE and msg.nlu.confidence >= msg.ctx.interpreter.threshold:
+        return None
+    return browse.product_list_turn(state.settled(), msg, query=state.query, category=state.category or None,
+                                    price_min_fen=low, price_max_fen=high, cheapest_first=cheaper)

@@ -65,3 +65,24 @@ def test_container_dialogue_is_built_once_and_answers(container: Container) -> N
 
     reply = container.dialogue.respond(Inbound(openid="o-x", kind="text", text="你好"))
     assert isinstance(reply, TextReply) and container.settings.shop.name in reply.content
+
+
+class TestRefiningASearch:
+    """A bare budget or 「便宜点的」 right after a list refines that search instead of starting over."""
+
+    def test_a_budget_after_a_category_list_filters_that_category(self, container: Container) -> None:
+        chat = Chat(build_dialogue(container))
+        assert "赣南脐橙" in text_of(chat.say("有什么水果"))
+        within = text_of(chat.say("30块以内的"))
+        assert "烟台苹果" in within and "赣南脐橙" not in within and "纯棉T恤" not in within
+
+    def test_a_budget_in_the_search_sentence_is_a_filter_not_a_search_word(self, container: Container) -> None:
+        chat = Chat(build_dialogue(container))
+        found = text_of(chat.say("200块以内的面霜"))
+        assert "保湿面霜" in found
+
+    def test_cheaper_lists_the_same_search_cheapest_first(self, container: Container) -> None:
+        chat = Chat(build_dialogue(container))
+        text_of(chat.say("有什么水果"))
+        cheaper = text_of(chat.say("有没有便宜点的"))
+        assert cheaper.index("烟台苹果") < cheaper.index("赣南脐橙")
