@@ -22,7 +22,7 @@ for merchant notifications; handlers must defer I/O with `uow.after_commit`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import noload
@@ -35,7 +35,31 @@ from commerce.inventory.errors import OutOfStock, PurchaseLimitExceeded, SkuNotF
 from commerce.orders import policy
 
 
-def ensure_sellable(sku: Sku, product: Product, quantity: int) -> None:
+class SkuLike(Protocol):
+    """What the stock rules read of a SKU: the ORM `Sku` or the checkout fast path's plain row."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def code(self) -> str: ...
+    @property
+    def stock(self) -> int: ...
+    @property
+    def on_shelf(self) -> bool: ...
+    @property
+    def purchase_limit(self) -> int | None: ...
+    @property
+    def low_stock_threshold(self) -> int | None: ...
+
+
+class ProductLike(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def on_shelf(self) -> bool: ...
+
+
+def ensure_sellable(sku: SkuLike, product: ProductLike, quantity: int) -> None:
     """Pre-check (the guarantee is the conditional UPDATE): on shelf and enough stock."""
     if not (sku.on_shelf and product.on_shelf):
         raise SkuUnavailable(sku.id, product.name)
@@ -43,7 +67,7 @@ def ensure_sellable(sku: Sku, product: Product, quantity: int) -> None:
         raise OutOfStock(sku.id, product.name, quantity, sku.stock)
 
 
-def ensure_within_limit(sku: Sku, product: Product, quantity: int, already: int) -> None:
+def ensure_within_limit(sku: SkuLike, product: ProductLike, quantity: int, already: int) -> None:
     if sku.purchase_limit is not None and already + quantity > sku.purchase_limit:
         raise PurchaseLimitExceeded(sku.id, product.name, sku.purchase_limit, already)
 
@@ -88,50 +112,52 @@ def reserve(uow: UnitOfWork, quantities: Mapping[int, int], names: Mapping[int, 
     return remaining
 
 
-# The guarded decrement as one statement that FAILS (division by zero) when the guard matches no
-# row, so it can be pipelined with COMMIT: on failure the server skips the COMMIT and the
-# transaction stays aborted — nothing is written.  PostgreSQL only; measured: see bench/inventory.py.
+# The guarded decrement as one statement that, when `strict`, FAILS (division by zero) if the guard
+# matches no row, so it can be pipelined with COMMIT: on failure the server skips the COMMIT and the
+# transaction stays aborted — nothing is written.  Not strict, it returns NULL stock instead and the
+# transaction stays usable.  PostgreSQL only; measured: see bench/inventory.py.
 _PIPELINED_DECREMENT = (
-    "WITH u AS (UPDATE skus SET stock = stock - %(n)s, updated_at = now() "
-    "WHERE id = %(id)s AND stock >= %(n)s RETURNING stock) "
-    "SELECT (SELECT stock FROM u), 1 / (SELECT count(*)::int FROM u)"
+    "WITH u AS (UPDATE skus SET stock = stock - %(n)s::int, updated_at = now() "
+    "WHERE id = %(id)s::bigint AND stock >= %(n)s::int RETURNING stock) "
+    "SELECT (SELECT stock FROM u), 1 / CASE WHEN %(strict)s::bool THEN (SELECT count(*)::int FROM u) ELSE 1 END"
 )
 _DIVISION_BY_ZERO = "22012"
+Decrements = list[tuple[int, Any]]  # (sku_id, psycopg cursor holding its result)
 
 
-def can_pipeline(uow: UnitOfWork) -> bool:
-    conn = uow.session.connection()
-    return conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg"
+def send_decrements(raw: Any, quantities: Mapping[int, int], *, strict: bool) -> Decrements:
+    """Queue the guarded decrements (SKU id order: no deadlocks) on a psycopg connection in pipeline mode."""
+    sent = []
+    for sku_id in sorted(quantities):
+        cur = raw.cursor()
+        cur.execute(_PIPELINED_DECREMENT, {"id": sku_id, "n": quantities[sku_id], "strict": strict}, prepare=True)
+        sent.append((sku_id, cur))
+    return sent
 
 
-def reserve_and_commit(uow: UnitOfWork, quantities: Mapping[int, int], names: Mapping[int, str]) -> dict[int, int]:
-    """PostgreSQL: send the decrements and COMMIT in one round trip (psycopg pipeline mode).
+def raise_if_short(uow: UnitOfWork, exc: BaseException, quantities: Mapping[int, int],
+                   names: Mapping[int, str]) -> None:
+    """After a failed strict pipeline: roll back and raise OutOfStock if a guard failed; else return."""
+    if getattr(exc, "sqlstate", None) != _DIVISION_BY_ZERO:
+        return
+    uow.session.rollback()
+    short = next(iter(sorted(quantities)))
+    for sku_id in sorted(quantities):
+        if stock_of(uow, sku_id) < quantities[sku_id]:
+            short = sku_id
+            break
+    raise OutOfStock(short, names.get(short, ""), quantities[short], stock_of(uow, short)) from None
 
-    The row lock then lives only inside the server — no client think time or
-    scheduling delay between the UPDATE and the COMMIT, which is what limits a
-    hot SKU when many busy workers share few cores.  Raises OutOfStock (nothing
-    committed) when any SKU lacks stock.
-    """
-    raw: Any = uow.session.connection().connection.driver_connection
-    cursors = []
-    try:
-        with raw.pipeline():
-            for sku_id in sorted(quantities):
-                cur = raw.cursor()
-                cur.execute(_PIPELINED_DECREMENT, {"id": sku_id, "n": quantities[sku_id]})
-                cursors.append((sku_id, cur))
-            raw.commit()
-    except Exception as exc:
-        if getattr(exc, "sqlstate", None) != _DIVISION_BY_ZERO:
-            raise
-        uow.session.rollback()
-        short = next(iter(sorted(quantities)))
-        for sku_id in sorted(quantities):
-            if stock_of(uow, sku_id) < quantities[sku_id]:
-                short = sku_id
-                break
-        raise OutOfStock(short, names.get(short, ""), quantities[short], stock_of(uow, short)) from None
-    remaining = {sku_id: int(cur.fetchone()[0]) for sku_id, cur in cursors}
+
+def decremented(uow: UnitOfWork, sent: Decrements, quantities: Mapping[int, int],
+                names: Mapping[int, str]) -> dict[int, int]:
+    """Remaining stock per SKU from `send_decrements`; OutOfStock for the first short SKU (not strict)."""
+    remaining: dict[int, int] = {}
+    for sku_id, cur in sent:
+        left = cur.fetchone()[0]
+        if left is None:
+            raise OutOfStock(sku_id, names.get(sku_id, ""), quantities[sku_id], stock_of(uow, sku_id))
+        remaining[sku_id] = int(left)
     for sku_id, left in remaining.items():
         loaded = uow.session.identity_map.get(uow.session.identity_key(Sku, sku_id))  # type: ignore[call-overload]
         if loaded is not None:
@@ -155,7 +181,7 @@ def release(uow: UnitOfWork, quantities: Mapping[int, int]) -> None:
 
 
 def warn_low_stock(
-    uow: UnitOfWork, skus: Mapping[int, tuple[Sku, Product]], remaining: Mapping[int, int],
+    uow: UnitOfWork, skus: Mapping[int, tuple[SkuLike, ProductLike]], remaining: Mapping[int, int],
     taken: Mapping[int, int],
 ) -> None:
     """Publish LowStock for each SKU whose stock just crossed its threshold."""

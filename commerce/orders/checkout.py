@@ -1,15 +1,21 @@
 """Checkout: preview the price of a cart or of given items, and place the order.
 
-`place_order` keeps the hot path short: a handful of reads, one INSERT for the
-order and one (batched) for its lines, the cart clean-up, and finally the stock
-reservation — the conditional UPDATE is the last statement before the caller
-commits (see `commerce.inventory.stock`).  The caller commits.
+`place_order` applies the rules (consent, address ownership, idempotency key,
+quantities, known/sellable SKUs, purchase limits, pricing) in one order on every
+database.  On PostgreSQL the data moves through `commerce.orders.fastpath` (one
+read query, then every write in one pipelined round trip); elsewhere (SQLite)
+through the ORM and Core: a handful of reads, one INSERT for the order and one
+(batched) for its lines, the cart clean-up, and finally the stock reservation.
+Either way the conditional UPDATE is the last statement before the commit (see
+`commerce.inventory.stock`).  The caller commits unless it passes `commit=True`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Table, insert, select
 from sqlalchemy.exc import IntegrityError
@@ -22,13 +28,16 @@ from commerce.customers.services import default_address, get_or_create
 from commerce.db import UnitOfWork
 from commerce.errors import ConsentRequired, InvalidInput
 from commerce.inventory import stock
+from commerce.inventory.errors import SkuNotFound
 from commerce.inventory.limits import already_bought
-from commerce.orders import numbers, policy
+from commerce.orders import fastpath, numbers, policy
 from commerce.orders.errors import AddressNotFound, EmptyCheckout
+from commerce.orders.fastpath import ProductFacts, SkuFacts
 from commerce.orders.model import Order, OrderLine
 from commerce.orders.pricing import Breakdown, LineInput, PricedLine, price
 from commerce.orders.states import OrderStatus
-from commerce.orders.views import OrderView, order_view
+from commerce.orders.views import OrderLineView, OrderView, mask_address, order_view
+from commerce.privacy.crypto import mask_name, mask_phone
 
 Items = list[tuple[int, int]]
 
@@ -58,24 +67,34 @@ def _merge(items: Iterable[tuple[int, int]]) -> dict[int, int]:
 
 
 SkuMap = dict[int, tuple[Sku, Product]]
+AnySkuMap = Mapping[int, tuple[Sku | SkuFacts, Product | ProductFacts]]
 
 
 def _lines(uow: UnitOfWork, customer: Customer, items: Items | None) -> tuple[list[LineInput], dict[int, int], SkuMap]:
     """Validate what is being bought and snapshot names and prices."""
     wanted = _merge(items if items is not None else cart.cart_items(uow, customer.id))
     skus = stock.load_skus(uow, wanted)
+    inputs = _checked(wanted, skus, lambda ids: already_bought(uow, customer.id, ids), customer.is_member)
+    return inputs, wanted, skus
+
+
+def _checked(wanted: dict[int, int], skus: AnySkuMap, bought: Callable[[list[int]], dict[int, int]],
+             is_member: bool) -> list[LineInput]:
+    """The checkout rules, in this order: known SKUs, sellable, purchase limits; then the line snapshots."""
+    for sku_id in sorted(wanted):
+        if sku_id not in skus:
+            raise SkuNotFound(sku_id)
     for sku_id, qty in wanted.items():
         stock.ensure_sellable(*skus[sku_id], qty)
     limited = [sku_id for sku_id, (sku, _) in skus.items() if sku.purchase_limit is not None]
     if limited:
-        bought = already_bought(uow, customer.id, limited)
+        held = bought(limited)
         for sku_id in limited:
-            stock.ensure_within_limit(*skus[sku_id], wanted[sku_id], bought.get(sku_id, 0))
-    inputs = [_line_input(*skus[sku_id], qty, customer.is_member) for sku_id, qty in wanted.items()]
-    return inputs, wanted, skus
+            stock.ensure_within_limit(*skus[sku_id], wanted[sku_id], held.get(sku_id, 0))
+    return [_line_input(*skus[sku_id], qty, is_member) for sku_id, qty in wanted.items()]
 
 
-def _line_input(sku: Sku, product: Product, qty: int, is_member: bool) -> LineInput:
+def _line_input(sku: Sku | SkuFacts, product: Product | ProductFacts, qty: int, is_member: bool) -> LineInput:
     return LineInput(
         sku_id=sku.id,
         product_id=product.id,
@@ -172,9 +191,14 @@ def place_order(
     """Create a pending_payment order, reserving stock; the same idempotency_key returns the same order.
 
     `commit=True` commits the unit of work here (after_commit callbacks run too).  On
-    PostgreSQL the stock decrement is then pipelined with the COMMIT, so the hot row is
-    locked for one server-side step only — use it on the checkout hot path.
+    PostgreSQL the order, its lines, the cart clean-up, the stock decrement and the
+    COMMIT then travel in one round trip, so the hot row is locked for one
+    server-side step only — use it on the checkout hot path (see `fastpath`).
     """
+    raw = fastpath.driver_connection(uow)
+    if raw is not None and (items is None or all(type(sku_id) is int for sku_id, _ in items)):
+        return _place_order_fast(uow, raw, openid, _Request(address_id, items, idempotency_key, remark,
+                                                             discount_fen, points_fen, commit))
     customer, addr = _buyer(uow, openid, address_id)
     if idempotency_key and (existing := _by_key(uow, customer.id, idempotency_key)) is not None:
         return order_view(existing)
@@ -194,13 +218,77 @@ def place_order(
     else:
         _insert(uow, order)
     cart.remove_bought(uow, customer.id, list(wanted))
-    view = order_view(order)  # built before the row lock is taken: the lock is held until COMMIT
-    names = {i.sku_id: i.name for i in inputs}
-    if commit and stock.can_pipeline(uow):
-        remaining = stock.reserve_and_commit(uow, wanted, names)
-    else:
-        remaining = stock.reserve(uow, wanted, names)  # last statement: see module doc
+    view = order_view(order)
+    remaining = stock.reserve(uow, wanted, {i.sku_id: i.name for i in inputs})  # last statement: see module doc
     stock.warn_low_stock(uow, skus, remaining, wanted)
     if commit:
         uow.commit()
     return view
+
+
+@dataclass(frozen=True)
+class _Request:
+    address_id: int
+    items: Items | None
+    key: str | None
+    remark: str
+    discount_fen: int
+    points_fen: int
+    commit: bool
+
+
+def _place_order_fast(uow: UnitOfWork, raw: Any, openid: str, req: _Request) -> OrderView:
+    """`place_order` on PostgreSQL: the same rules in the same order, data moved by `fastpath`."""
+    ids = None if req.items is None else sorted({sku_id for sku_id, _ in req.items})
+    facts = fastpath.read_facts(raw, openid, req.address_id, ids, req.key or None)
+    if facts.buyer is None or not facts.buyer.consented:
+        raise ConsentRequired("address")
+    if facts.address is None:
+        raise AddressNotFound(req.address_id)
+    if req.key and facts.existing_order_id is not None:
+        return _keyed_order(uow, facts.buyer.id, req.key)
+    wanted = _merge(req.items if req.items is not None else facts.cart)
+    inputs = _checked(wanted, facts.skus, lambda _: facts.bought, facts.buyer.is_member)
+    lines, b = price(inputs, template=policy.current().shipping, province=facts.address.province,
+                     discount_fen=req.discount_fen, points_fen=req.points_fen)
+    created = now()
+    expires = created + policy.current().payment_timeout
+    order_no = numbers.next_order_no(uow)
+    row = fastpath.order_values(facts.buyer, facts.address, b, order_no, req.key, req.remark[:255], created, expires)
+    written = fastpath.write_order(uow, raw, row, lines, wanted, {i.sku_id: i.name for i in inputs},
+                                   commit=req.commit, keyed=bool(req.key))
+    if written is None:  # a concurrent request with the same key won
+        return _keyed_order(uow, facts.buyer.id, str(req.key))
+    view = _fast_view(openid, order_no, lines, b, written, facts.address, created, expires, req.remark[:255])
+    stock.warn_low_stock(uow, facts.skus, written.remaining, wanted)
+    if req.commit:
+        uow.commit()
+    return view
+
+
+def _fast_view(openid: str, order_no: str, lines: tuple[PricedLine, ...], b: Breakdown,
+               written: fastpath.WrittenOrder, addr: fastpath.AddressFacts, created: datetime,
+               expires: datetime, remark: str) -> OrderView:
+    """The same view `order_view` builds, from the values just written (no ORM objects)."""
+    return OrderView(
+        id=written.order_id, order_no=order_no, openid=openid, status=OrderStatus.PENDING_PAYMENT,
+        lines=tuple(_line_view(pl, written.line_ids[pl.sku_id]) for pl in lines),
+        goods_fen=b.goods_fen, discount_fen=b.discount_fen, points_fen=b.points_fen, shipping_fen=b.shipping_fen,
+        payable_fen=b.payable_fen, paid_fen=0, receiver_name_masked=mask_name(addr.receiver_name),
+        receiver_phone_masked=mask_phone(addr.phone), address_masked=mask_address(addr.province, addr.detail),
+        created_at=created, paid_at=None, expires_at=expires, tracking_no=None, carrier=None,
+        refunded_fen=0, remark=remark,
+    )
+
+
+def _keyed_order(uow: UnitOfWork, customer_id: int, key: str) -> OrderView:
+    order = _by_key(uow, customer_id, key)
+    if order is None:
+        raise RuntimeError("idempotency key conflict without a committed order")
+    return order_view(order)
+
+
+def _line_view(pl: PricedLine, line_id: int) -> OrderLineView:
+    return OrderLineView(id=line_id, sku_id=pl.sku_id, product_id=pl.product_id, name=pl.name,
+                         spec_text=pl.spec_text, unit_price_fen=pl.unit_price_fen, quantity=pl.quantity,
+                         subtotal_fen=pl.subtotal_fen, paid_fen=pl.paid_fen)

@@ -1,0 +1,248 @@
+"""PostgreSQL checkout fast path: one read query, then every write and the COMMIT in one round trip.
+
+`commerce.orders.checkout.place_order` owns the rules (validation order, pricing,
+limits, idempotency, low-stock events); this module only moves data.  On
+PostgreSQL with psycopg it replaces the generic ORM/Core data access with:
+
+1. `read_facts` — ONE query for the customer (consent, member level), the chosen
+   address, an order already placed with this idempotency key, and every SKU with
+   its product and, for SKUs with a purchase limit only, what the customer
+   already holds (or the cart lines when checking out the whole cart).
+2. `write_order` — ONE pipelined batch of prepared statements: the order, its
+   lines and the cart clean-up as one data-modifying CTE, then the guarded stock
+   decrements (last: they take the hot row lock), then COMMIT (`commit=True`).
+
+Raw SQL, measured to be needed (bench/inventory.py, 16 workers on one hot SKU,
+2 cores shared with PostgreSQL): the same statements issued through SQLAlchemy
+Core cost ~0.25 ms of client CPU each (cache key, compiled-statement setup,
+result metadata) against ~0.05 ms as prepared psycopg statements, and the
+generic path needed 5 round trips where this one needs 2.  The column lists are
+checked against the model by tests/unit/orders/test_fastpath_columns.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import UniqueConstraint
+
+from commerce.catalog.model import Sku
+from commerce.customers.model import Customer
+from commerce.db import UnitOfWork
+from commerce.inventory import stock
+from commerce.orders.model import Order
+from commerce.orders.pricing import Breakdown, PricedLine
+from commerce.orders.states import COUNTS_FOR_LIMIT, OrderStatus
+from commerce.privacy.crypto import decrypt, encrypt
+
+_SELECT = """
+SELECT c.id, c.consent_personal_data_at IS NOT NULL, c.member_level,
+       a.id, a.receiver_name, a.phone, a.province, a.detail,
+       (SELECT o.id FROM orders o WHERE o.customer_id = c.id AND o.idempotency_key = %(key)s::varchar),
+       s.id, s.product_id, s.code, s.spec, s.price_fen, s.member_price_fen, s.stock, s.low_stock_threshold,
+       s.weight_g, s.purchase_limit, s.on_shelf, p.name, p.kind, p.on_shelf,
+       CASE WHEN s.purchase_limit IS NOT NULL THEN (
+           SELECT coalesce(sum(ol.quantity), 0) FROM order_lines ol JOIN orders o ON o.id = ol.order_id
+           WHERE o.customer_id = c.id AND ol.sku_id = s.id AND o.status = ANY(%(live)s::varchar[])) END"""
+_FROM = """
+FROM customers c
+LEFT JOIN addresses a ON a.id = %(address_id)s::bigint AND a.customer_id = c.id"""
+READ_ITEMS = _SELECT + ", NULL::int" + _FROM + """
+LEFT JOIN (skus s JOIN products p ON p.id = s.product_id) ON s.id = ANY(%(sku_ids)s::bigint[])
+WHERE c.openid = %(openid)s::varchar"""
+READ_CART = _SELECT + ", ci.quantity" + _FROM + """
+LEFT JOIN cart_items ci ON ci.customer_id = c.id
+LEFT JOIN (skus s JOIN products p ON p.id = s.product_id) ON s.id = ci.sku_id
+WHERE c.openid = %(openid)s::varchar
+ORDER BY ci.id"""
+
+ORDER_COLUMNS = (
+    "order_no", "customer_id", "openid", "status", "idempotency_key", "goods_fen", "discount_fen", "points_fen",
+    "shipping_fen", "payable_fen", "paid_fen", "refunded_fen", "receiver_name", "receiver_phone",
+    "receiver_province", "receiver_address", "remark", "cancel_reason", "expires_at", "created_at", "updated_at",
+)
+_LINE_ARRAYS = (  # (column, array type) of the per-line values
+    ("sku_id", "bigint"), ("product_id", "bigint"), ("sku_code", "varchar"), ("name", "varchar"),
+    ("spec_text", "varchar"), ("product_kind", "varchar"), ("unit_price_fen", "int"), ("quantity", "int"),
+    ("subtotal_fen", "int"), ("paid_fen", "int"),
+)
+LINE_COLUMNS = ("order_id", *(c for c, _ in _LINE_ARRAYS), "refunded_fen")
+WRITE_ORDER = f"""
+WITH o AS (
+    INSERT INTO orders ({", ".join(ORDER_COLUMNS)})
+    VALUES ({", ".join(f"%({c})s" for c in ORDER_COLUMNS)})
+    RETURNING id),
+l AS (
+    INSERT INTO order_lines ({", ".join(LINE_COLUMNS)})
+    SELECT o.id, {", ".join(f"x.{c}" for c, _ in _LINE_ARRAYS)}, 0
+    FROM o, unnest({", ".join(f"%(l_{c})s::{t}[]" for c, t in _LINE_ARRAYS)})
+         WITH ORDINALITY AS x({", ".join(c for c, _ in _LINE_ARRAYS)}, n)
+    ORDER BY x.n
+    RETURNING id, sku_id),
+gone AS (
+    DELETE FROM cart_items WHERE customer_id = %(customer_id)s AND sku_id = ANY(%(l_sku_id)s::bigint[]))
+SELECT o.id, (SELECT array_agg(l.id ORDER BY l.id) FROM l), (SELECT array_agg(l.sku_id ORDER BY l.id) FROM l)
+FROM o"""
+_LIVE = sorted(s.value for s in COUNTS_FOR_LIMIT)
+_KEY_SAVEPOINT = "checkout_idempotency"
+UNIQUE_VIOLATION = "23505"
+KEY_CONSTRAINT = next(
+    str(c.name) for c in Order.__table__.constraints
+    if isinstance(c, UniqueConstraint) and "idempotency_key" in c.columns
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SkuFacts:
+    """The SKU columns checkout rules read; the rules themselves are Sku's own."""
+
+    id: int
+    product_id: int
+    code: str
+    spec: dict[str, str]
+    price_fen: int
+    member_price_fen: int | None
+    stock: int
+    low_stock_threshold: int | None
+    weight_g: int
+    purchase_limit: int | None
+    on_shelf: bool
+
+    spec_text = Sku.spec_text
+    unit_price_fen = Sku.unit_price_fen
+
+
+@dataclass(frozen=True, slots=True)
+class ProductFacts:
+    id: int
+    name: str
+    kind: str
+    on_shelf: bool
+
+
+@dataclass(frozen=True, slots=True)
+class BuyerFacts:
+    id: int
+    openid: str
+    consented: bool
+    member_level: int
+
+    is_member = Customer.is_member
+
+
+@dataclass(frozen=True, slots=True)
+class AddressFacts:
+    """Decrypted receiver snapshot (personal data: never logged)."""
+
+    id: int
+    receiver_name: str
+    phone: str
+    province: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class CheckoutFacts:
+    buyer: BuyerFacts | None
+    address: AddressFacts | None
+    existing_order_id: int | None
+    skus: dict[int, tuple[SkuFacts, ProductFacts]]
+    bought: dict[int, int]  # SKUs with a purchase limit only
+    cart: list[tuple[int, int]]  # (sku_id, quantity), oldest first; filled for whole-cart checkouts
+
+
+@dataclass(frozen=True)
+class WrittenOrder:
+    order_id: int
+    line_ids: dict[int, int]  # sku_id -> order line id
+    remaining: dict[int, int]  # sku_id -> stock left
+
+
+def driver_connection(uow: UnitOfWork) -> Any | None:
+    """The psycopg connection under the unit of work's transaction, or None when not on PostgreSQL/psycopg."""
+    conn = uow.session.connection()
+    if conn.dialect.name != "postgresql" or conn.dialect.driver != "psycopg":
+        return None
+    uow.session.flush()  # the raw statements must see what the caller did earlier in this unit of work
+    return conn.connection.driver_connection
+
+
+def read_facts(raw: Any, openid: str, address_id: int, sku_ids: list[int] | None, key: str | None) -> CheckoutFacts:
+    """Everything checkout reads, in one prepared query (sku_ids None = the customer's cart)."""
+    params = {"openid": openid, "address_id": address_id, "key": key, "live": _LIVE, "sku_ids": sku_ids}
+    rows = raw.execute(READ_CART if sku_ids is None else READ_ITEMS, params, prepare=True).fetchall()
+    if not rows:
+        return CheckoutFacts(None, None, None, {}, {}, [])
+    first = rows[0]
+    buyer = BuyerFacts(first[0], openid, first[1], first[2])
+    address = None if first[3] is None else AddressFacts(
+        first[3], decrypt(first[4]), decrypt(first[5]), first[6], decrypt(first[7]))
+    skus: dict[int, tuple[SkuFacts, ProductFacts]] = {}
+    bought: dict[int, int] = {}
+    cart: list[tuple[int, int]] = []
+    for row in rows:
+        if row[9] is None:
+            continue
+        skus[row[9]] = (SkuFacts(*row[9:20]), ProductFacts(row[10], row[20], row[21], row[22]))
+        if row[23] is not None:
+            bought[row[9]] = int(row[23])
+        if row[24] is not None:
+            cart.append((row[9], row[24]))
+    return CheckoutFacts(buyer, address, first[8], skus, bought, cart)
+
+
+def order_values(buyer: BuyerFacts, address: AddressFacts, b: Breakdown, order_no: str, key: str | None,
+                 remark: str, created: datetime, expires: datetime) -> dict[str, object]:
+    """The order row (receiver encrypted with fresh nonces), keyed like ORDER_COLUMNS."""
+    return {
+        "order_no": order_no, "customer_id": buyer.id, "openid": buyer.openid,
+        "status": OrderStatus.PENDING_PAYMENT.value, "idempotency_key": key, "goods_fen": b.goods_fen,
+        "discount_fen": b.discount_fen, "points_fen": b.points_fen, "shipping_fen": b.shipping_fen,
+        "payable_fen": b.payable_fen, "paid_fen": 0, "refunded_fen": 0,
+        "receiver_name": encrypt(address.receiver_name), "receiver_phone": encrypt(address.phone),
+        "receiver_province": address.province, "receiver_address": encrypt(address.detail),
+        "remark": remark, "cancel_reason": "", "expires_at": expires, "created_at": created, "updated_at": created,
+    }
+
+
+def _line_values(lines: tuple[PricedLine, ...]) -> dict[str, object]:
+    return {f"l_{c}": [getattr(line, c) for line in lines] for c, _ in _LINE_ARRAYS}
+
+
+def _lost_key_race(exc: Exception) -> bool:
+    diag = getattr(exc, "diag", None)
+    return getattr(exc, "sqlstate", None) == UNIQUE_VIOLATION and getattr(diag, "constraint_name", None) == KEY_CONSTRAINT
+
+
+def write_order(uow: UnitOfWork, raw: Any, order: Mapping[str, object], lines: tuple[PricedLine, ...],
+                quantities: Mapping[int, int], names: Mapping[int, str], *, commit: bool,
+                keyed: bool) -> WrittenOrder | None:
+    """Insert order + lines, drop them from the cart, take the stock, and COMMIT when asked — one round trip.
+
+    Returns None when a concurrent checkout with the same idempotency key won (nothing of ours
+    is written; the caller's transaction is usable).  Raises OutOfStock with nothing written.
+    """
+    try:
+        with raw.pipeline():
+            if keyed:
+                raw.execute(f"SAVEPOINT {_KEY_SAVEPOINT}")
+            cur = raw.cursor()
+            cur.execute(WRITE_ORDER, {**order, **_line_values(lines), "customer_id": order["customer_id"]},
+                        prepare=True)
+            if keyed:
+                raw.execute(f"RELEASE SAVEPOINT {_KEY_SAVEPOINT}")
+            decrements = stock.send_decrements(raw, quantities, strict=commit)
+            if commit:
+                raw.commit()
+    except Exception as exc:
+        if keyed and _lost_key_race(exc):  # a concurrent checkout with this key committed first;
+            raw.execute(f"ROLLBACK TO SAVEPOINT {_KEY_SAVEPOINT}")  # the decrements and COMMIT were skipped
+            return None
+        stock.raise_if_short(uow, exc, quantities, names)
+        raise
+    order_id, line_ids, line_skus = cur.fetchone()
+    remaining = stock.decremented(uow, decrements, quantities, names)
+    return WrittenOrder(order_id, dict(zip(line_skus, line_ids, strict=True)), remaining)
