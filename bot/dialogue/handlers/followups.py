@@ -11,6 +11,7 @@ from bot.dialogue.refs import bare_ordinal
 from bot.dialogue.render import index_entity
 from bot.dialogue.router import router
 from bot.dialogue.state import DialogState
+from commerce.catalog import services as catalog
 from nlu.types import Parse
 
 CHANGE = re.compile(r"换成|换个|换一个|改成|改为|改到|换")
@@ -80,3 +81,18 @@ def refine_search(state: DialogState, msg: Msg) -> Turn | None:
         return None
     return browse.product_list_turn(state.settled(), msg, query=state.query, category=state.category or None,
                                     price_min_fen=low, price_max_fen=high, cheapest_first=cheaper)
+
+
+SPEC_QUESTION = re.compile(r"(颜色|色号|尺码|码数|尺寸|规格|型号|大小|口味|款式|重量|容量|几斤).*(什么|哪些|哪几|几种|几个|多少|有没有|吗)"
+                           r"|(什么|哪些|哪几|几种|有没有).*(颜色|色号|尺码|码数|尺寸|规格|型号|大小|口味|款式|容量)")
+
+
+@router.followup("ask_specs")
+def ask_specs(state: DialogState, msg: Msg) -> Turn | None:
+    """「有什么颜色」「有哪些尺码」 about the product in focus: its specs, ready to pick one."""
+    if state.focus is None or not SPEC_QUESTION.search(msg.text) or msg.nlu.value("product"):
+        return None
+    with msg.ctx.uow() as uow:
+        item = catalog.product_detail(uow, state.focus)
+    return cart.choose_sku(state, msg, item, 1, None) if len(item.skus) > 1 else product.detail(
+        state, msg.with_parse(Parse(text=msg.text, intent="product_detail", confidence=1.0)))

@@ -86,3 +86,12 @@ class TestRefiningASearch:
         text_of(chat.say("有什么水果"))
         cheaper = text_of(chat.say("有没有便宜点的"))
         assert cheaper.index("烟台苹果") < cheaper.index("赣南脐橙")
+
+
+def test_asking_which_colours_lists_the_focused_products_specs(container: Container) -> None:
+    chat = Chat(build_dialogue(container))
+    chat.say("搜索T恤")
+    chat.say("第一个")
+    answer = text_of(chat.say("有什么尺码"))
+    assert "XL" in answer and "M" in answer
+    assert "已加入购物车" in text_of(chat.say("XL"))
