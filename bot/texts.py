@@ -376,3 +376,107 @@ LOW_STOCK = "【库存预警】{product}（{sku}）仅剩 {stock} 件，低于�
 
 def low_stock_text(product: str, sku: str, stock: int, threshold: int) -> str:
     return LOW_STOCK.format(product=product, sku=sku, stock=stock, threshold=threshold)
+
+
+# == after-sale, logistics, member, personal data — owned by the after-sale issue ==========
+# -- logistics (查物流)
+TRACK_NONE = "你还没有已发货的订单哦～付款后我们会尽快发货，发货后回复「查物流」就能看到快递进度。"
+TRACK_HEAD = "订单 {order_no}（{items}）\n{carrier} {tracking_no}｜{state}"
+TRACK_LINE = "· {time} {context}"
+TRACK_NO_LINES = "快递公司还没有更新轨迹，一般揽收后几小时内就有消息～"
+TRACK_STALE = "（快递公司暂时查不到最新进度，以上是最近一次的记录）"
+TRACK_LIST_HEAD = "你有 {n} 个包裹："
+TRACK_LIST_LINE = "{n}. {order_no} {carrier}｜{state}\n   {items}"
+TRACK_LIST_TAIL = "回复序号查看物流，比如「第二个」"
+TRACK_NOT_SHIPPED = "订单 {order_no} {status}，还没有发货，发货后就能查物流啦～"
+TRACK_UNKNOWN_NUMBER = "没找到快递单号 {tracking_no} 对应的订单，请核对一下，或回复「查物流」看看你的包裹。"
+TRACKING_STATES: dict[str, str] = {
+    "pending": "已发货，等待快递揽收", "collected": "已揽收", "in_transit": "运输中", "delivering": "派送中",
+    "signed": "已签收", "problem": "快递异常（疑难件）", "returned": "已退回", "refused": "已拒收",
+    "forwarded": "转投中", "customs": "清关中",
+}
+CARRIER_NAMES: dict[str, str] = {
+    "yuantong": "圆通速递", "zhongtong": "中通快递", "shentong": "申通快递", "yunda": "韵达快递", "shunfeng": "顺丰速运",
+    "jd": "京东快递", "ems": "EMS", "youzhengguonei": "邮政快递包裹", "jtexpress": "极兔速递", "debangkuaidi": "德邦快递",
+}
+
+# -- after-sale (退款/退货)
+REFUND_NONE = "你没有可以申请售后的订单哦～有其他问题回复「转人工」。"
+REFUND_PICK_HEAD = "要给哪个订单申请售后？"
+REFUND_PICK_TAIL = "回复序号，比如「第一个」"
+REFUND_WHAT_ALL = "全部商品"
+REFUND_WHAT_LINES = "「{names}」"
+ASK_REFUND_OK = (
+    "订单 {order_no} 还没发货，{what}可以直接退款 {amount}，原路退回微信支付，通常 1～3 个工作日到账。\n"
+    "确认退款请回复「确认」，不退了回复「不了」。"
+)
+ASK_RETURN_OK = (
+    "订单 {order_no} {what}支持7天无理由退货{deadline}。\n"
+    "提交后商家审核，通过后会告诉你退货地址；请保持商品完好，寄回运费由你承担，商家收到货后退款 {amount}。\n"
+    "确认申请请回复「确认」，不退了回复「不了」。"
+)
+RETURN_DEADLINE = "（{date} 前可申请）"
+REFUND_STARTED = "已为你申请退款 {amount}（售后单号 {id}），钱会原路退回，通常 1～3 个工作日到账～"
+RETURN_REQUESTED = "退货申请已提交（售后单号 {id}），商家审核后会通知你退货地址，请耐心等待～"
+AFTER_SALE_EXISTS = "订单 {order_no} 已有售后申请（单号 {id}，{status}），不用重复提交～"
+AFTER_SALE_KEPT = "好的，订单保留着～还有问题随时找我。"
+REFUND_BAD_LINE = "这个订单只有 {n} 件商品，请回复「第1个商品退款」这样的序号～"
+REFUND_BY_HUMAN = "退款暂时需要人工处理，回复「转人工」客服马上帮你办理～"
+REFUND_UNPAID = "订单 {order_no} 还没付款，不需要退款；不想要的话回复「取消订单」就行。"
+REFUND_IN_PROGRESS = "订单 {order_no} {status}，已经在处理了，请耐心等待～"
+REFUND_CLOSED = "订单 {order_no} {status}，没有需要退款的金额。"
+RETURN_WINDOW_CLOSED = (
+    "订单 {order_no} 签收已超过7天（{date} 截止），过了7天无理由退货期。\n"
+    "如果商品有质量问题，回复「转人工」客服帮你处理。"
+)
+NOT_RETURNABLE = (
+    "「{names}」属于鲜活易腐等商品，按规定不支持7天无理由退货。\n"
+    "如果收到的商品有质量问题，回复「转人工」客服马上帮你处理；也可以只退其他商品，如「第1个商品退款」。"
+)
+AFTER_SALE_STATUS: dict[str, str] = {
+    "requested": "待商家审核", "approved": "商家已同意", "awaiting_return": "待寄回商品", "received": "商家已收货",
+    "refunding": "退款中", "refunded": "已退款", "refund_failed": "退款未成功，客服会尽快处理", "rejected": "未通过",
+}
+AFTER_SALE_UPDATE = "售后单 {id}（订单 {order_no}）：{status}{note}"
+AFTER_SALE_UPDATE_NOTE = "\n说明：{note}"
+AFTER_SALE_REASON = "用户在对话中申请"
+ORDER_STATUS.update({"return_requested": "退货申请中", "returning": "退货中"})
+
+# -- member, points, coupons
+MEMBER_INFO_MEMBER = (
+    "你是本店会员（等级 {level}）🎉\n会员权益：标有「会员价」的商品下单时自动按会员价结算，不用领券。\n"
+    "看商品详情时留意「会员价」就行～"
+)
+MEMBER_INFO_NONE = (
+    "你现在是普通顾客。会员购买标有「会员价」的商品时自动按会员价结算。\n"
+    "想了解怎么成为会员，回复「转人工」问问客服～"
+)
+POINTS_INFO = "你的积分：0\n积分功能即将上线，上线后购物就能攒积分抵现，敬请期待～"
+COUPONS_INFO = "你暂时没有可用的优惠券～\n可以留意店铺活动，或看看标有「会员价」的商品；有问题回复「转人工」。"
+
+# -- personal data (我的信息 / 删除我的信息 / 撤回同意)
+MY_DATA_HEAD = "你在本店保存的信息（已打码）："
+MY_DATA_PHONE = "· 手机号：{phone}"
+MY_DATA_NAME = "· 姓名：{name}"
+MY_DATA_ADDRESS = "· 收货地址：{name} {phone} {address}"
+MY_DATA_ORDERS = "· 订单 {n} 笔（收货信息随订单保存）"
+MY_DATA_DISTRIBUTOR = "· 推广员资料：{name} {phone}{bank}"
+MY_DATA_BANK = "，银行卡 {card}"
+MY_DATA_CONSENT = "· 同意收集个人信息：{date}"
+MY_DATA_TAIL = "回复「删除我的信息」可删除；需要完整副本请回复「转人工」。"
+MY_DATA_EMPTY = "我们没有保存你的个人信息（收货信息只在下单时经你同意后才保存）。"
+ASK_ERASE_OK = (
+    "删除后将：\n· 删除保存的收货地址、手机号和姓名\n· 已结束订单的收货信息改为「已删除」（订单和账目按法律要求保留）\n"
+    "· 推广员的姓名、手机号和银行卡信息一并删除\n进行中的订单会在结束后再删除收货信息。\n"
+    "确认请回复「确认删除」，不删了回复「取消」。"
+)
+ASK_WITHDRAW_OK = (
+    "撤回同意后，我们会删除你的个人信息（收货地址、手机号、姓名等，订单和账目按法律要求保留），"
+    "下次下单时会重新征求你的同意。\n确认请回复「确认删除」，不撤回了回复「取消」。"
+)
+ERASE_CONFIRM_WORDS = ("确认删除", "确定删除", "确认撤回", "确定撤回")
+ERASE_NEED_EXACT = "为防止误删，请回复「确认删除」；不删了回复「取消」。"
+ERASED = "已删除你的个人信息：收货地址 {addresses} 个，订单收货信息 {orders} 笔。{kept}"
+ERASED_KEPT = "还有 {n} 笔进行中的订单，结束后会自动删除收货信息。"
+CONSENT_WITHDRAWN = "已撤回同意并删除你的个人信息。{kept}下次下单时会重新征求你的同意。"
+ERASE_KEPT = "好的，你的信息保持不变～"

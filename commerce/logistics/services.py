@@ -135,6 +135,16 @@ def refresh_tracking(uow: UnitOfWork, tracker: CourierTracker, order_no: str, *,
     return _view(shipment, order)
 
 
+def known_tracking(uow: UnitOfWork, order_no: str, *, openid: str | None = None) -> ShipmentView:
+    """What we already know about the order's parcel (no courier call: for lists)."""
+    order = lifecycle.load_order(uow, order_no, openid=openid)
+    if not order.tracking_no:
+        raise NotShipped(order.order_no, order.status)
+    shipment = _ensure(uow, order)
+    uow.session.flush()
+    return _view(shipment, order)
+
+
 def shipped_orders(uow: UnitOfWork, openid: str, *, limit: int = 5) -> list[str]:
     """Order numbers of the customer's parcels (orders with a tracking number), newest first."""
     stmt = (select(Order.order_no)

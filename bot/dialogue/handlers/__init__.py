@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.dialogue.handlers import (  # noqa: F401
     address,
+    aftersale,
     browse,
     cart,
     checkout,
@@ -16,3 +17,4 @@ from bot.dialogue.handlers import (  # noqa: F401
     product,
     welcome,
 )
+from bot.dialogue.handlers import logistics, member, privacy  # noqa: F401,E402  (after orders: track_logistics)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import time
 from collections.abc import Callable
@@ -12,6 +13,8 @@ from commerce.orders import services as orders
 from tests.integration.orders.shop import add_product, make_shopper
 from tests.integration.payments.paysite import PaySite
 
+_codes = itertools.count(1)
+
 
 def sandbox_paid_order(db: Database, site: PaySite, openid: str = "o-buyer", *,
                        items: tuple[tuple[str, int, int], ...] = (("龙井", 5000, 1),), returnable: bool = True) -> str:
@@ -19,7 +22,7 @@ def sandbox_paid_order(db: Database, site: PaySite, openid: str = "o-buyer", *,
     with db.uow() as uow:
         skus = []
         for n, (name, price, qty) in enumerate(items):
-            sku = add_product(uow, f"AS{n}-{openid}-{name}", name, price_fen=price, stock=10)
+            sku = add_product(uow, f"AS{n}-{openid}-{name}-{next(_codes)}", name, price_fen=price, stock=10)
             uow.session.get(Product, sku.product_id).no_reason_return = returnable  # type: ignore[union-attr]
             skus.append((sku.id, qty))
         view = orders.place_order(uow, openid, address_id=buyer.address_id, items=skus)

@@ -3,6 +3,7 @@ courier site (our /courier/notify + the Kuaidi100 imitation, pushing into the sa
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,6 +28,7 @@ from tests.integration.orders.shop import add_product, make_shopper
 
 CUSTOMER, KEY, SALT = "TESTCUSTOMER", "test-kuaidi100-key", "test-salt"
 STEP = 3600.0
+_codes = itertools.count(1)
 
 
 def paid_order(db: Database, openid: str = "o-buyer", *, items: tuple[tuple[str, int, int], ...] = (("脐橙", 3990, 1),),
@@ -36,7 +38,7 @@ def paid_order(db: Database, openid: str = "o-buyer", *, items: tuple[tuple[str,
     with db.uow() as uow:
         skus = []
         for n, (name, price, qty) in enumerate(items):
-            sku = add_product(uow, f"{code}{n}-{openid}", name, price_fen=price, stock=10)
+            sku = add_product(uow, f"{code}{n}-{openid}-{next(_codes)}", name, price_fen=price, stock=10)
             uow.session.get(Product, sku.product_id).no_reason_return = returnable  # type: ignore[union-attr]
             skus.append((sku.id, qty))
         view = orders.place_order(uow, openid, address_id=buyer.address_id, items=skus)
