@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
@@ -74,10 +75,16 @@ def _require_ring() -> KeyRing:
     return _ring
 
 
+@lru_cache(maxsize=16)
+def _aead(key: bytes) -> AESGCM:
+    """One AESGCM object per key (the dialogue state is encrypted on every message)."""
+    return AESGCM(key)
+
+
 def encrypt(plaintext: str) -> str:
     ring = _require_ring()
     nonce = os.urandom(12)
-    ct = AESGCM(ring.keys[ring.current]).encrypt(nonce, plaintext.encode("utf-8"), ring.current.encode())
+    ct = _aead(ring.keys[ring.current]).encrypt(nonce, plaintext.encode("utf-8"), ring.current.encode())
     return f"{PREFIX}:{ring.current}:{base64.b64encode(nonce + ct).decode()}"
 
 
@@ -89,7 +96,7 @@ def decrypt(stored: str) -> str:
         raise KeyRingError(f"unknown key id {kid!r} / 未知密钥编号")
     try:
         blob = base64.b64decode(b64, validate=True)
-        return AESGCM(ring.keys[kid]).decrypt(blob[:12], blob[12:], kid.encode()).decode("utf-8")
+        return _aead(ring.keys[kid]).decrypt(blob[:12], blob[12:], kid.encode()).decode("utf-8")
     except (ValueError, InvalidTag) as exc:
         raise KeyRingError(f"personal data could not be decrypted with key {kid!r} / 个人信息解密失败") from exc
 
