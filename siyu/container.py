@@ -180,4 +180,7 @@ def boot(settings: Settings | None = None, *, logging_on: bool = True) -> Contai
     configure_orders(settings)  # payment timeout, low-stock threshold, shipping template: every process
 
     register_subscriptions(settings.distribution)  # commission follows the order events
+    from siyu.logistics import register_subscriptions as register_after_sale
+
+    register_after_sale()  # after-sale requests follow refund results
     return Container(settings)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from starlette.routing import BaseRoute
 
+from commerce.aftersale.views import AfterSaleView
 from commerce.logistics import services as logistics
 from commerce.logistics.port import CourierUnavailable
 from commerce.logistics.services import ShipmentView
@@ -96,3 +97,25 @@ def _receiver_phone(uow: object, order_no: str) -> str:
     from commerce.orders.lifecycle import load_order
 
     return load_order(uow, order_no).receiver_phone  # type: ignore[arg-type]
+
+
+def register_subscriptions() -> None:
+    """After-sale requests follow refund results (OrderRefunded); every process that applies refunds."""
+    from commerce.aftersale import outcomes
+
+    outcomes.register()
+
+
+def notify_after_sale(c: Container, view: AfterSaleView) -> bool:
+    """Tell the buyer what happened to their request (customer-service message, best effort)."""
+    from bot import texts
+    from bot.messages import TextReply
+
+    note = texts.AFTER_SALE_UPDATE_NOTE.format(note=view.merchant_note) if view.merchant_note else ""
+    text = texts.AFTER_SALE_UPDATE.format(id=view.id, order_no=view.order_no, note=note,
+                                          status=texts.AFTER_SALE_STATUS.get(view.status, view.status))
+    try:
+        return bool(c.outbound.send(view.openid, TextReply(text)))
+    except Exception:  # noqa: BLE001 - the decision stands; the message is best effort
+        log.warning("after-sale notice for %s not sent", view.id, exc_info=True)
+        return False

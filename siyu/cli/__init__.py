@@ -19,7 +19,7 @@ _GROUPS = {
     "nlu": "siyu.cli.nlu",
     "menu": "siyu.cli.menu",
 }
-_REGISTER = ["siyu.cli.worker", "siyu.cli.distribution", "siyu.cli.later"]
+_REGISTER = ["siyu.cli.worker", "siyu.cli.distribution", "siyu.cli.later", "siyu.cli.orders"]
 
 for name, module in _GROUPS.items():
     try:
