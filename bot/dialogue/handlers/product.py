@@ -24,13 +24,18 @@ class Unresolved(Exception):
         self.reply = reply
 
 
+IMPLICIT_LIST_SIZE = 6
+
+
 def target_id(uow: UnitOfWork, state: DialogState, msg: Msg) -> int:
     """The product a message means: by position in the last list, by name, or the one in focus."""
     index = msg.nlu.value("index")
     if isinstance(index, int):
-        chosen = pick(state.products, index)
+        # No list shown yet: 「第一个商品」 means the first of the shop's own list (猜你喜欢).
+        shown = state.products or tuple(p.id for p in catalog.best_sellers(uow, IMPLICIT_LIST_SIZE))
+        chosen = pick(shown, index)
         if chosen is None:
-            raise Unresolved(render.no_index(index, len(state.products)))
+            raise Unresolved(render.no_index(index, len(shown)))
         return chosen
     name = msg.nlu.value("product")
     if name:

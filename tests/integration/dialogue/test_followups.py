@@ -35,8 +35,9 @@ class TestPositions:
         chat.say("水果")
         assert "1～2" in text_of(chat.say("第九个"))
 
-    def test_a_position_with_no_list_shown_asks_for_a_product_first(self, chat: Chat) -> None:
-        assert "商品名" in text_of(chat.say("第二个详细说说"))
+    def test_a_position_with_no_list_shown_means_the_shops_best_sellers(self, chat: Chat) -> None:
+        reply = chat.say("第二个详细说说")
+        assert isinstance(reply, NewsReply) and "烟台苹果" in reply.title
 
     def test_the_first_one_goes_into_the_cart(self, chat: Chat) -> None:
         chat.say("苹果")

@@ -95,3 +95,9 @@ def test_asking_which_colours_lists_the_focused_products_specs(container: Contai
     answer = text_of(chat.say("有什么尺码"))
     assert "XL" in answer and "M" in answer
     assert "已加入购物车" in text_of(chat.say("XL"))
+
+
+def test_the_first_product_without_a_list_shown_is_the_shops_best_seller(container: Container) -> None:
+    chat = Chat(build_dialogue(container))
+    reply = chat.say("第一个商品详细说说")
+    assert isinstance(reply, NewsReply) and "赣南脐橙" in reply.title
