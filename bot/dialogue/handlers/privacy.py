@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from bot import texts
@@ -78,3 +79,15 @@ def _erase(msg: Msg, *, withdraw: bool) -> Turn:
         return Turn(DialogState(), TextReply(texts.CONSENT_WITHDRAWN.format(kept=kept)))
     reply = texts.ERASED.format(addresses=report.addresses_deleted, orders=report.orders_redacted, kept=kept)
     return Turn(DialogState(), TextReply(reply))  # nothing typed earlier (an address form) is kept either
+
+
+ABOUT_MY_DATA = re.compile(r"(我的|个人)(信息|数据|资料)")
+ERASE_WORDS = re.compile(r"删除|删掉|清除|注销")
+
+
+@router.followup("my_data_words")
+def my_data_words(state: DialogState, msg: Msg) -> Turn | None:
+    """「帮我把我的个人信息删掉」「查看一下我的信息」: the privacy commands in other words."""
+    if not ABOUT_MY_DATA.search(msg.text):
+        return None
+    return ask_erase(state, msg) if ERASE_WORDS.search(msg.text) else my_data(state, msg)

@@ -58,3 +58,12 @@ class TestErase:
         with db.uow() as uow:
             assert customers.by_openid(uow, "o-buyer").consent_personal_data_at is None
         assert _address_rows(db) == 0
+
+
+class TestOtherWords:
+    def test_other_wordings_reach_the_same_commands(self, db: Database) -> None:
+        delivered_order(db)
+        with chat_with(db) as chat:
+            assert "138****8000" in text_of(chat.say("查看一下我的个人信息"))
+            assert "确认删除" in text_of(chat.say("帮我把我的个人信息删掉"))
+            assert chat.state.waiting(Waiting.ERASE_OK)
