@@ -16,7 +16,14 @@ from commerce.logistics.model import Shipment
 from commerce.logistics.port import CourierUnavailable, TrackingState
 from commerce.orders.model import OrderStatusChange
 from sandbox.courier import wire
-from tests.integration.logistics.parcels import CUSTOMER, STEP, CourierSite, courier_site, shipped_order, status_of
+from tests.integration.logistics.parcels import (
+    CUSTOMER,
+    STEP,
+    CourierSite,
+    courier_site,
+    shipped_order,
+    status_of,
+)
 
 ACK = {"result": True, "returnCode": "200", "message": "成功"}
 

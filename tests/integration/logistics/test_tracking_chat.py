@@ -10,7 +10,14 @@ from bot.dialogue import Waiting
 from commerce import clock
 from commerce.db import Database
 from tests.integration.aftersale.chat import chat_with, text_of
-from tests.integration.logistics.parcels import STEP, CourierSite, courier_site, paid_order, shipped_order, status_of
+from tests.integration.logistics.parcels import (
+    STEP,
+    CourierSite,
+    courier_site,
+    paid_order,
+    shipped_order,
+    status_of,
+)
 
 
 @pytest.fixture
