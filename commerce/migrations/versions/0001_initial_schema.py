@@ -186,6 +186,36 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_products_on_shelf'), ['on_shelf'], unique=False)
         batch_op.create_index('ix_products_search_text_trgm', ['search_text'], unique=False, postgresql_using='gin', postgresql_ops={'search_text': 'gin_trgm_ops'})
 
+    op.create_table('after_sale_requests',
+    sa.Column('order_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('order_no', sa.String(length=24), nullable=False),
+    sa.Column('openid', sa.String(length=64), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('whole_order', sa.Boolean(), nullable=False),
+    sa.Column('amount_fen', sa.Integer(), nullable=False),
+    sa.Column('lines', sa.JSON(), nullable=False),
+    sa.Column('reason', sa.String(length=80), nullable=False),
+    sa.Column('evidence', sa.String(length=500), nullable=False),
+    sa.Column('refund_no', sa.String(length=32), nullable=True),
+    sa.Column('merchant_note', sa.String(length=255), nullable=False),
+    sa.Column('decided_by', sa.String(length=64), nullable=False),
+    sa.Column('decided_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('received_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('refunded_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_after_sale_requests_order_id_orders')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_after_sale_requests'))
+    )
+    with op.batch_alter_table('after_sale_requests', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_after_sale_requests_openid'), ['openid'], unique=False)
+        batch_op.create_index(batch_op.f('ix_after_sale_requests_order_id'), ['order_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_after_sale_requests_order_no'), ['order_no'], unique=False)
+        batch_op.create_index(batch_op.f('ix_after_sale_requests_refund_no'), ['refund_no'], unique=False)
+        batch_op.create_index(batch_op.f('ix_after_sale_requests_status'), ['status'], unique=False)
+
     op.create_table('commission_entries',
     sa.Column('distributor_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('amount_fen', sa.Integer(), nullable=False),
@@ -547,6 +577,14 @@ def downgrade() -> None:
         batch_op.drop_index('ix_commission_entries_dist_state')
 
     op.drop_table('commission_entries')
+    with op.batch_alter_table('after_sale_requests', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_after_sale_requests_status'))
+        batch_op.drop_index(batch_op.f('ix_after_sale_requests_refund_no'))
+        batch_op.drop_index(batch_op.f('ix_after_sale_requests_order_no'))
+        batch_op.drop_index(batch_op.f('ix_after_sale_requests_order_id'))
+        batch_op.drop_index(batch_op.f('ix_after_sale_requests_openid'))
+
+    op.drop_table('after_sale_requests')
     with op.batch_alter_table('products', schema=None) as batch_op:
         batch_op.drop_index('ix_products_search_text_trgm', postgresql_using='gin', postgresql_ops={'search_text': 'gin_trgm_ops'})
         batch_op.drop_index(batch_op.f('ix_products_on_shelf'))
