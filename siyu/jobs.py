@@ -46,6 +46,16 @@ def release_frozen_commission(db: Database, policy: Any) -> int:
     return count
 
 
+def run_in_uow(db: Database, use_case: Callable[..., int], what: str) -> int:
+    """One commerce use case that returns a count, in its own unit of work."""
+    with db.uow() as uow:
+        count = use_case(uow)
+        uow.commit()
+    if count:
+        log.info("%s: %d", what, count)
+    return count
+
+
 def settle_commission(db: Database, policy: Any, kind: str) -> dict[str, Any]:
     from commerce.distribution.settlement import KINDS, settle
     from commerce.distribution.team import award_team_rewards
@@ -70,7 +80,20 @@ def build_jobs(c: Container) -> dict[str, Job]:
         "expire_unpaid_orders": lambda: expire_unpaid_orders(c.db),
         "release_frozen_commission": lambda: release_frozen_commission(c.db, policy),
         "settle": lambda kind="weekly": settle_commission(c.db, policy, kind),
+        "finish_pending_erasures": lambda: run_in_uow(
+            c.db, _lazy("commerce.privacy.services", "finish_pending_erasures"),
+            "redacted finished orders of erased customers / 已脱敏注销用户的完结订单"),
+        "sync_refunds": lambda: run_in_uow(
+            c.db, _lazy("commerce.aftersale.outcomes", "sync_refunds"),
+            "after-sale requests brought in line with refunds / 售后单与退款结果对齐"),
     }
+
+
+def _lazy(module: str, name: str) -> Callable[..., int]:
+    import importlib
+
+    fn: Callable[..., int] = getattr(importlib.import_module(module), name)
+    return fn
 
 
 def build_celery(c: Container) -> Any:
