@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Callable
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -55,9 +56,10 @@ def route_providers() -> list[RouteProvider]:
 
 
 def create_app(c: Container, *, on_ready: Callable[[], None] | None = None) -> Starlette:
-    from siyu import notifications
+    from siyu import metrics, notifications
 
     notifications.register(c)
+    metrics.register()
     routes: list[BaseRoute] = []
     for provider in route_providers():
         routes.extend(provider(c))
@@ -70,6 +72,6 @@ def create_app(c: Container, *, on_ready: Callable[[], None] | None = None) -> S
         yield
         c.close()
 
-    app = Starlette(routes=routes, lifespan=lifespan)
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(metrics.MetricsMiddleware)])
     app.state.container = c
     return app
