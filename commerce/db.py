@@ -107,6 +107,21 @@ class UnitOfWork:
     def after_commit(self, fn: Callable[[], None]) -> None:
         self._after_commit.append(fn)
 
+    def psycopg_connection(self) -> Any | None:
+        """The psycopg connection under this unit of work's transaction, or None off PostgreSQL/psycopg.
+
+        For hot paths that run SQL directly (~0.02 ms of client CPU per statement, against
+        ~0.1-0.3 ms through SQLAlchemy Core/ORM); pending ORM changes are flushed first, so
+        those statements see everything done earlier in this unit of work.  Note: psycopg
+        forgets (DEALLOCATE ALL) its prepared statements on every ROLLBACK, and a unit of work
+        that is not committed ends in one — use `prepare=False` for reads.
+        """
+        conn = self.session.connection()
+        if conn.dialect.name != "postgresql" or conn.dialect.driver != "psycopg":
+            return None
+        self.session.flush()
+        return conn.connection.driver_connection
+
 
 class Database:
     """Engine + session factory; `db.uow()` opens a unit of work."""

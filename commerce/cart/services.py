@@ -15,13 +15,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, select
 
+from commerce.cart import store
 from commerce.cart.model import CartItem
-from commerce.catalog.model import Product, Sku
-from commerce.customers.model import Customer
 from commerce.customers.services import get_or_create
 from commerce.db import UnitOfWork
 from commerce.errors import InvalidInput
 from commerce.inventory import stock
+from commerce.inventory.errors import SkuNotFound
 from commerce.inventory.limits import already_bought
 from commerce.orders import policy
 
@@ -62,33 +62,33 @@ def _check_quantity(quantity: int, *, allow_zero: bool = False) -> None:
         raise InvalidInput("quantity", f"at most {policy.current().max_quantity_per_line} per line")
 
 
-def _item(uow: UnitOfWork, customer_id: int, sku_id: int) -> CartItem | None:
-    return uow.session.scalar(
-        select(CartItem).where(CartItem.customer_id == customer_id, CartItem.sku_id == sku_id)
-    )
+def _target(uow: UnitOfWork, openid: str, sku_id: int) -> store.Target:
+    found = store.target(uow, openid, sku_id)
+    if found is None:  # first contact: create the customer, then read again
+        get_or_create(uow, openid)
+        found = store.target(uow, openid, sku_id)
+        assert found is not None
+    return found
 
 
-def _validate(uow: UnitOfWork, customer: Customer, sku_id: int, quantity: int) -> None:
-    sku, product = stock.load_skus(uow, [sku_id])[sku_id]
+def _validate(uow: UnitOfWork, found: store.Target, sku_id: int, quantity: int) -> None:
+    sku, product = found.sku, found.product
+    if sku is None or product is None:
+        raise SkuNotFound(sku_id)
     stock.ensure_sellable(sku, product, quantity)
     if sku.purchase_limit is not None:
-        already = already_bought(uow, customer.id, [sku_id]).get(sku_id, 0)
+        already = already_bought(uow, found.customer_id, [sku_id]).get(sku_id, 0)
         stock.ensure_within_limit(sku, product, quantity, already)
 
 
 def add_item(uow: UnitOfWork, openid: str, sku_id: int, quantity: int = 1) -> CartView:
     """Put `quantity` more of a SKU in the cart (merging with an existing line)."""
     _check_quantity(quantity)
-    customer = get_or_create(uow, openid)
-    item = _item(uow, customer.id, sku_id)
-    total = quantity + (item.quantity if item else 0)
+    found = _target(uow, openid, sku_id)
+    total = quantity + (found.in_cart or 0)
     _check_quantity(total)
-    _validate(uow, customer, sku_id, total)
-    if item is None:
-        uow.session.add(CartItem(customer_id=customer.id, sku_id=sku_id, quantity=total))
-    else:
-        item.quantity = total
-    uow.session.flush()
+    _validate(uow, found, sku_id, total)
+    store.save_quantity(uow, found.customer_id, sku_id, total, new_line=found.in_cart is None)
     return view_cart(uow, openid)
 
 
@@ -97,14 +97,9 @@ def set_quantity(uow: UnitOfWork, openid: str, sku_id: int, quantity: int) -> Ca
     _check_quantity(quantity, allow_zero=True)
     if quantity == 0:
         return remove_item(uow, openid, sku_id)
-    customer = get_or_create(uow, openid)
-    _validate(uow, customer, sku_id, quantity)
-    item = _item(uow, customer.id, sku_id)
-    if item is None:
-        uow.session.add(CartItem(customer_id=customer.id, sku_id=sku_id, quantity=quantity))
-    else:
-        item.quantity = quantity
-    uow.session.flush()
+    found = _target(uow, openid, sku_id)
+    _validate(uow, found, sku_id, quantity)
+    store.save_quantity(uow, found.customer_id, sku_id, quantity, new_line=found.in_cart is None)
     return view_cart(uow, openid)
 
 
@@ -135,15 +130,11 @@ def cart_items(uow: UnitOfWork, customer_id: int) -> list[tuple[int, int]]:
 
 
 def view_cart(uow: UnitOfWork, openid: str) -> CartView:
-    customer = get_or_create(uow, openid)
-    rows = uow.session.execute(
-        select(CartItem, Sku, Product)
-        .join(Sku, Sku.id == CartItem.sku_id)
-        .join(Product, Product.id == Sku.product_id)
-        .where(CartItem.customer_id == customer.id)
-        .order_by(CartItem.id)
-    ).tuples()
-    lines = tuple(_line(item, sku, product, customer.is_member) for item, sku, product in rows)
+    current = store.cart_of(uow, openid)
+    if current is None:  # first contact: the customer exists from now on, with an empty cart
+        get_or_create(uow, openid)
+        return CartView(lines=(), goods_fen=0, count=0)
+    lines = tuple(_line(facts, current.is_member) for facts in current.lines)
     return CartView(
         lines=lines,
         goods_fen=sum(line.subtotal_fen for line in lines if line.available),
@@ -151,16 +142,16 @@ def view_cart(uow: UnitOfWork, openid: str) -> CartView:
     )
 
 
-def _line(item: CartItem, sku: Sku, product: Product, is_member: bool) -> CartLine:
-    price = sku.unit_price_fen(is_member)
+def _line(facts: store.LineFacts, is_member: bool) -> CartLine:
+    price = facts.unit_price_fen(is_member)
     return CartLine(
-        sku_id=sku.id,
-        product_id=product.id,
-        name=product.name,
-        spec_text=sku.spec_text,
+        sku_id=facts.sku_id,
+        product_id=facts.product_id,
+        name=facts.name,
+        spec_text=facts.spec_text,
         unit_price_fen=price,
-        quantity=item.quantity,
-        subtotal_fen=price * item.quantity,
-        available=bool(sku.on_shelf and product.on_shelf and sku.stock >= item.quantity),
-        stock=max(0, sku.stock),
+        quantity=facts.quantity,
+        subtotal_fen=price * facts.quantity,
+        available=bool(facts.sku_on_shelf and facts.product_on_shelf and facts.stock >= facts.quantity),
+        stock=max(0, facts.stock),
     )

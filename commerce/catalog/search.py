@@ -10,6 +10,8 @@ small query re-reads stock and sales for the page returned.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import ColumnElement, or_, select
 
@@ -108,12 +110,7 @@ def refresh(uow: UnitOfWork, views: list[ProductView]) -> list[ProductView]:
     """Re-read stock, SKU shelf state and sales for `views`; drop what went off shelf meanwhile."""
     if not views:
         return []
-    ids = [v.id for v in views]
-    rows = uow.session.execute(
-        select(Sku.id, Sku.product_id, Sku.stock, Sku.on_shelf, Product.sales_count, Product.on_shelf)
-        .join(Product, Product.id == Sku.product_id)
-        .where(Sku.product_id.in_(ids))
-    ).all()
+    rows = _volatile_rows(uow, [v.id for v in views])
     stock = {r[0]: r[2] for r in rows if r[3] and r[5]}
     sales = {r[1]: r[4] for r in rows}
     out = []
@@ -125,6 +122,25 @@ def refresh(uow: UnitOfWork, views: list[ProductView]) -> list[ProductView]:
         if skus:
             out.append(assemble(view, skus, sales.get(view.id, view.sales_count)))
     return out
+
+
+# (sku id, product id, sku stock, sku on shelf, product sales, product on shelf) for some products
+_VOLATILE_SQL = (
+    "SELECT s.id, s.product_id, s.stock, s.on_shelf, p.sales_count, p.on_shelf FROM skus s "
+    "JOIN products p ON p.id = s.product_id WHERE s.product_id = ANY(%s::bigint[])"
+)
+
+
+def _volatile_rows(uow: UnitOfWork, ids: list[int]) -> Sequence[Sequence[Any]]:
+    """One prepared statement on PostgreSQL (every search and detail runs it), Core elsewhere."""
+    raw = uow.psycopg_connection()
+    if raw is not None:
+        return raw.execute(_VOLATILE_SQL, (ids,), prepare=False).fetchall()  # type: ignore[no-any-return]
+    return uow.session.execute(
+        select(Sku.id, Sku.product_id, Sku.stock, Sku.on_shelf, Product.sales_count, Product.on_shelf)
+        .join(Product, Product.id == Sku.product_id)
+        .where(Sku.product_id.in_(ids))
+    ).all()
 
 
 def _with_stock(sku: SkuView, stock: int) -> SkuView:
