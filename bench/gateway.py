@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 TOKEN, APP_ID, SECRET, GH = "bench-token", "wx_bench_app", "bench-secret", "gh_bench"
 AES_KEY = "benchAESkey0123456789abcdefghijklmnopqrstuv"
-MIX = ["你好", "脐橙", "第一个详细说说", "来两件", "购物车"]
+MIX = ["你好", "脐橙", "第一个详细说说", "来两件5斤", "购物车"]
 USERS = 300
 SECONDS = float(os.environ.get("SIYU_BENCH_SECONDS", "10"))
 CONCURRENCY = (10, 50)
