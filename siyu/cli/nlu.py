@@ -64,6 +64,24 @@ def evaluate(
     _print_report(report)
 
 
+@app.command("cv")
+def cross_validate(
+    folds: int = typer.Option(5, "--folds", help="number of folds"),
+    as_json: bool = JsonOption,
+) -> None:
+    """k-fold cross-validation of the intent model on nlu/data/nlu.yml (per-intent table, confusions)."""
+    from nlu.crossval import cross_validate as run
+    from nlu.rasa_yaml import load
+    from nlu.training import TRAINING_FILE
+
+    with console.status(f"{folds}-fold cross-validation…"):
+        report = run(load(TRAINING_FILE).examples, folds)
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False))
+        return
+    _print_report(report)
+
+
 @app.command("export-rasa")
 def export_rasa(directory: Path = DirArgument) -> None:
     """Write a Rasa 3 project (config.yml with a Chinese pipeline, domain, data) into DIRECTORY."""

@@ -15,6 +15,7 @@ from nlu.training import train
 
 TRAIN = load(DATA_DIR / "nlu.yml").examples
 TEST = load(DATA_DIR / "test.yml").examples
+BLIND2 = load(DATA_DIR / "blind2.yml").examples
 
 
 def test_every_intent_has_at_least_40_training_and_15_held_out_examples() -> None:
@@ -29,8 +30,15 @@ def test_the_held_out_set_shares_no_message_with_the_training_data() -> None:
     assert [e.text for e in TEST if normalize(e.text).strip() in trained] == []
 
 
+def test_the_second_blind_set_shares_no_message_with_the_training_data_and_covers_every_intent() -> None:
+    trained = {normalize(e.text).strip() for e in TRAIN}
+    assert [e.text for e in BLIND2 if normalize(e.text).strip() in trained] == []
+    counts = Counter(e.intent for e in BLIND2)
+    assert set(counts) == set(INTENTS) and min(counts.values()) >= 10 and len(BLIND2) >= 300
+
+
 def test_annotations_use_only_known_entities_and_cover_their_text() -> None:
-    for ex in TRAIN + TEST:
+    for ex in TRAIN + TEST + BLIND2:
         for ent in ex.entities:
             assert ent.entity in ENTITIES, ex.text
             assert ex.text[ent.start:ent.end] == ent.value
