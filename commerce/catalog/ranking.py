@@ -53,7 +53,8 @@ def _literal_tier(entry: SearchEntry, term: Term) -> int:
         return CATEGORY
     if found(entry.subtitle, t):
         return SUBTITLE
-    if any(found(s, t) or (term.cjk and _contains(t, s)) for s in entry.specs):
+    # a spec inside the term (「红色XL」 ∋ XL) counts only for specs of 2+ characters: 白 ∈ 白茶 is no match
+    if any(found(s, t) or (term.cjk and len(s) >= 2 and _contains(t, s)) for s in entry.specs):
         return SPEC
     if found(entry.body, t):
         return BODY

@@ -58,7 +58,12 @@ def rank(pool: list[SearchEntry], terms: tuple[Term, ...]) -> list[SearchEntry]:
     if not scored:
         scored = [(rel, e) for e in pool if (rel := relevance(e, terms))[0]]
     scored.sort(key=lambda s: (-s[0][0], -s[0][1], *_popularity(s[1])))
-    return [e for _, e in scored]
+    if not scored:
+        return []
+    # 「anji白茶」 matched in full by 安吉白茶 must not list 氨基酸洁面乳 for its pinyin alone: keep what
+    # matches as many terms as the best match does (and is not a negligible match next to it).
+    top_terms, top_score = scored[0][0]
+    return [e for (terms_hit, score), e in scored if terms_hit == top_terms and score * 5 >= top_score]
 
 
 def best_sellers(uow: UnitOfWork, limit: int = 5, *, category: str | None = None) -> list[ProductView]:

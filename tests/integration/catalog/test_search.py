@@ -135,3 +135,30 @@ class TestDatabasePrefilter:
 
     def test_typo_outside_the_index_falls_back_to_ranking_everything(self, shop: Database) -> None:
         assert names(shop, "赣南脐澄")[0] == "赣南脐橙 5斤装"
+
+
+class TestPrecision:
+    def test_a_one_character_colour_inside_a_query_word_is_no_match(self, shop: Database) -> None:
+        from commerce.catalog import services as catalog
+        from commerce.catalog.drafts import ProductDraft, SkuDraft
+
+        with shop.uow() as uow:
+            catalog.upsert_product(uow, ProductDraft("TEA-W", "安吉白茶", category_path="食品/茶叶",
+                                                     skus=(SkuDraft("TEA-W-1", 26850, {"规格": "250g"}, stock=3),)),
+                                   actor="test")
+            catalog.upsert_product(uow, ProductDraft("TEE-W", "纯棉T恤", category_path="服装",
+                                                     skus=(SkuDraft("TEE-W-1", 5900, {"颜色": "白"}, stock=3),)),
+                                   actor="test")
+            uow.commit()
+        assert names(shop, "白茶") == ["安吉白茶"]
+
+    def test_a_query_matched_in_full_drops_products_matching_only_part_of_it(self, shop: Database) -> None:
+        from commerce.catalog import services as catalog
+        from commerce.catalog.drafts import ProductDraft, SkuDraft
+
+        with shop.uow() as uow:
+            for code, name in (("TEA-A", "安吉白茶"), ("FACE-A", "氨基酸洁面乳")):
+                catalog.upsert_product(uow, ProductDraft(code, name, category_path="杂货",
+                                                         skus=(SkuDraft(code + "-1", 1000, {}, stock=3),)), actor="t")
+            uow.commit()
+        assert names(shop, "anji白茶") == ["安吉白茶"]
