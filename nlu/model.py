@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-MODEL_VERSION = "siyu-nlu-5"
+MODEL_VERSION = "siyu-nlu-6"
 
 
 @dataclass

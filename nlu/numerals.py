@@ -1,4 +1,4 @@
-"""Numbers written the way shoppers write them: 两, 三十五, 一百五, 1.5k, 2w, 3千."""
+"""Numbers written the way shoppers write them: 两, 三十五, 一百五, 1.5k, 2w, 3千, 2百."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ DIGITS = {"零": 0, "〇": 0, "一": 1, "幺": 1, "二": 2, "两": 2, "俩": 2, 
 UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 CN_CHARS = "".join(DIGITS) + "".join(UNITS)
 # a number: arabic with optional decimals and k/w/千/万 suffix, or a run of Chinese numerals
-NUMBER_PATTERN = rf"(?:\d+(?:\.\d+)?\s?(?:k|w|千|万)?(?![\d.])|[{CN_CHARS}]+)"
-_ARABIC = re.compile(r"^(\d+(?:\.\d+)?)\s?(k|w|千|万)?$")
-_SUFFIX = {"k": 1000, "w": 10000, "千": 1000, "万": 10000}
+NUMBER_PATTERN = rf"(?:\d+(?:\.\d+)?\s?(?:k|w|千|万|百)?(?![\d.])|[{CN_CHARS}]+)"
+_ARABIC = re.compile(r"^(\d+(?:\.\d+)?)\s?(k|w|千|万|百)?$")
+_SUFFIX = {"k": 1000, "w": 10000, "百": 100, "千": 1000, "万": 10000}
 
 
 def _chinese(text: str) -> int | None:

@@ -19,3 +19,34 @@ def char_pinyin(ch: str) -> str:
 
 def word_pinyin(word: str) -> str:
     return " ".join(char_pinyin(ch) for ch in word)
+
+
+_INITIALS = ("zh", "ch", "sh", "b", "p", "m", "f", "d", "t", "n", "l", "g", "k", "h", "j", "q", "x", "r", "z", "c",
+             "s", "y", "w", "")
+_FINALS = ("iang", "iong", "uang", "ang", "eng", "ing", "ong", "ian", "iao", "uai", "uan", "van", "ai", "ei", "ui",
+           "ao", "ou", "iu", "ie", "ve", "ue", "er", "an", "en", "in", "un", "vn", "ia", "ua", "uo", "a", "o", "e",
+           "i", "u", "v")
+SYLLABLES = frozenset(i + f for i in _INITIALS for f in _FINALS if i or f[0] in "aoe")
+_LONGEST = max(map(len, SYLLABLES))
+
+
+def split_pinyin(word: str) -> list[str] | None:
+    """`kuaidi` → [kuai, di]; None unless the whole word is toneless pinyin of at least two syllables.
+
+    Greedy longest-first with backtracking, so users typing pinyin for a word
+    (kuaidi到哪了, zai ma, gouwuche) share pinyin features with the Chinese.
+    """
+    out = _split(word, 0)
+    return out if out and len(out) >= 2 else None
+
+
+def _split(word: str, start: int) -> list[str] | None:
+    if start == len(word):
+        return []
+    for size in range(min(_LONGEST, len(word) - start), 0, -1):
+        piece = word[start:start + size]
+        if piece in SYLLABLES:
+            rest = _split(word, start + size)
+            if rest is not None:
+                return [piece, *rest]
+    return None

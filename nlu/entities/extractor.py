@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from nlu.entities.approx import PRICE_ABOUT, approximate_prices, dozens
 from nlu.entities.patterns import NB, Candidate, identifiers, indexes, prices, quantities, specs
 from nlu.numerals import NUMBER_PATTERN, parse_int
 from nlu.types import Entity
@@ -30,7 +31,8 @@ CONTEXT_ONLY = {
 
 def extract(norm: str, vocabulary: Vocabulary) -> list[Candidate]:
     """All entity candidates on normalised text, resolved so that none overlap."""
-    rules: list[Candidate] = [*identifiers(norm), *prices(norm), *specs(norm), *indexes(norm), *quantities(norm)]
+    rules: list[Candidate] = [*identifiers(norm), *prices(norm), *approximate_prices(norm), *specs(norm),
+                              *indexes(norm), *quantities(norm), *dozens(norm)]
     chosen = _resolve(rules, len(norm))
     taken = [False] * len(norm)
     for cand in chosen:
@@ -47,6 +49,9 @@ def finalize(text: str, candidates: Iterable[Candidate], intent: str) -> tuple[E
     out: list[Entity] = []
     for cand in candidates:
         name = cand.entity
+        if name == PRICE_ABOUT:
+            out.extend(_about(text, cand, intent))
+            continue
         if intent == "withdraw" and name in ("number", "price_max", "price_min", "quantity"):
             name = "amount"
         if name == "number":
@@ -62,6 +67,16 @@ def finalize(text: str, candidates: Iterable[Candidate], intent: str) -> tuple[E
             normalized = normalized // 100
         out.append(Entity(name, text[cand.start:cand.end], cand.start, cand.end, normalized))
     return tuple(out)
+
+
+def _about(text: str, cand: Candidate, intent: str) -> list[Entity]:
+    """One approximate price → price_min and price_max on the same span (an amount when withdrawing)."""
+    surface = text[cand.start:cand.end]
+    low, high = cand.normalized  # type: ignore[misc]
+    if intent == "withdraw":
+        return [Entity("amount", surface, cand.start, cand.end, (low + high) // 200)]
+    return [Entity("price_min", surface, cand.start, cand.end, low),
+            Entity("price_max", surface, cand.start, cand.end, high)]
 
 
 def _resolve(cands: list[Candidate], n: int, taken: list[bool] | None = None) -> list[Candidate]:

@@ -21,7 +21,7 @@ class Candidate:
     entity: str
     start: int
     end: int
-    normalized: Normalized
+    normalized: Normalized | tuple[int, int]  # (min_fen, max_fen) for an approximate price
     priority: int  # higher wins an overlap
 
 
@@ -43,7 +43,7 @@ MIN_DUO = re.compile(rf"{NB}(?P<v>{NUM})\s*多\s*(?:{MONEY}|的|$|\s|[,，.。?�
 
 QUANTITY = re.compile(rf"{NB}(?P<v>{NUM})\s*{MEASURE}")
 QUANTITY_X = re.compile(r"(?:[x×*]\s*(?P<v>\d{1,3})(?![\d.a-z])|(?:数量|件数)\s*(?:改成|改为|换成|是|为|要)?\s*(?P<w>\d{1,3}))")
-INDEX = re.compile(rf"第\s*(?P<v>{NUM})\s*(?:{MEASURE}|款|种|项|样|行|家|位|号)?")
+INDEX = re.compile(rf"第\s*(?P<v>(?>{NUM}))(?!\s*(?:次|天|年|月|周|期|名|步|时间|眼|印象|感觉|反应|批))\s*(?:{MEASURE}|款|种|项|样|行|家|位|号)?")
 INDEX_NUMBER = re.compile(r"(?<![\d月.])(?P<v>\d{1,2})\s*号(?!码|色|线|店)")
 INDEX_LAST = re.compile(r"(?:倒数第(?P<v>[一二三123])个?|最后(?:一|那|这)?(?:个|件|款|一款|一件|一种)?)")
 
@@ -78,7 +78,8 @@ def prices(norm: str) -> Iterator[Candidate]:
 
 def quantities(norm: str) -> Iterator[Candidate]:
     for m in QUANTITY.finditer(norm):
-        value = parse_int(m.group("v"))
+        surface = m.group("v")
+        value = parse_int(surface[0] if _neighbour_digits(surface) else surface)  # 两三件 → 2, not 23
         if value and 0 < value < 10000:
             yield Candidate("quantity", m.start("v"), m.end("v"), value, P_QUANTITY)
     for m in QUANTITY_X.finditer(norm):
@@ -115,6 +116,11 @@ def specs(norm: str) -> Iterator[Candidate]:
     for m in NUMERIC_SIZE.finditer(norm):
         if 30 <= int(m.group("v")) <= 190:
             yield Candidate("spec", m.start(), m.end(), m.group("v"), P_SPEC + 1)
+
+
+def _neighbour_digits(surface: str) -> bool:
+    a, b = (parse_int(ch) for ch in surface) if len(surface) == 2 and not surface.isdigit() else (None, None)
+    return a is not None and b is not None and b == a + 1
 
 
 def _cjk_neighbour(norm: str, start: int, end: int) -> bool:
