@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -56,8 +57,15 @@ def choose_sku(state: DialogState, msg: Msg, product: ProductView, qty: int, spe
     return Turn(asked, TextReply(ask))
 
 
+WEIGHT_UNIT = re.compile(r"\s*(?:斤|公斤|千克|kg|KG|克|g|两|磅|ml|ML|毫升|升|L)(?![a-zA-Z])")
+
+
 def quantity_of(msg: Msg) -> int:
-    qty = msg.nlu.value("quantity")
+    """Pieces wanted: 「来两件」 → 2; 「买两斤苹果」 names a weight, not 2 boxes → 1 (the spec question follows)."""
+    entity = msg.nlu.first("quantity")
+    qty = entity.normalized if entity is not None else None
+    if entity is not None and WEIGHT_UNIT.match(msg.text, entity.end):
+        return 1
     return qty if isinstance(qty, int) and qty > 0 else 1
 
 
@@ -69,8 +77,9 @@ def add(state: DialogState, msg: Msg) -> Turn:
     except Unresolved as why:
         return Turn(state, TextReply(why.reply))
     spec, qty = msg.nlu.value("spec"), quantity_of(msg)
-    if spec is None and len(product.skus) > 1 and msg.text:
-        spec, qty = spec_in_text(msg, product, qty)
+    if len(product.skus) > 1 and msg.text:  # the whole text first: 「要XL的黑色」 names two spec values
+        spec_text, qty = spec_in_text(msg, product, qty)
+        spec = spec_text or spec
     return choose_sku(state, msg, product, qty, spec)
 
 

@@ -101,3 +101,24 @@ def test_the_first_product_without_a_list_shown_is_the_shops_best_seller(contain
     chat = Chat(build_dialogue(container))
     reply = chat.say("第一个商品详细说说")
     assert isinstance(reply, NewsReply) and "赣南脐橙" in reply.title
+
+
+def test_colour_and_size_in_one_sentence_pick_the_one_sku(container: Container) -> None:
+    from commerce.catalog import services as catalog
+    from commerce.catalog.drafts import ProductDraft, SkuDraft
+
+    with container.db.uow() as uow:
+        skus = tuple(SkuDraft(f"HOOD-{c}-{s}", 12900, {"颜色": c, "尺码": s}, stock=5)
+                     for c in ("黑", "灰") for s in ("M", "XL"))
+        catalog.upsert_product(uow, ProductDraft("HOOD", "纯棉连帽卫衣", category_path="服装", skus=skus), actor="t")
+        uow.commit()
+    chat = Chat(build_dialogue(container))
+    chat.say("看看卫衣")
+    chat.say("第一个")
+    assert "黑 XL×1" in text_of(chat.say("要XL的黑色"))
+
+
+def test_a_weight_is_not_a_number_of_boxes(container: Container) -> None:
+    chat = Chat(build_dialogue(container))
+    assert "规格" in text_of(chat.say("买两斤橙子"))
+    assert "×1" in text_of(chat.say("第一个"))
