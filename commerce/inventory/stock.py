@@ -22,7 +22,7 @@ for merchant notifications; handlers must defer I/O with `uow.after_commit`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, Protocol
+from typing import Protocol
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import noload
@@ -106,63 +106,51 @@ def reserve(uow: UnitOfWork, quantities: Mapping[int, int], names: Mapping[int, 
             available = uow.session.scalar(select(Sku.stock).where(Sku.id == sku_id)) or 0
             raise OutOfStock(sku_id, names.get(sku_id, ""), n, available)
         remaining[sku_id] = int(left)
-        loaded = uow.session.identity_map.get(uow.session.identity_key(Sku, sku_id))  # type: ignore[call-overload]
-        if loaded is not None:
-            set_committed_value(loaded, "stock", int(left))
+    sync_loaded(uow, remaining)
     return remaining
 
 
-# The guarded decrement as one statement that, when `strict`, FAILS (division by zero) if the guard
-# matches no row, so it can be pipelined with COMMIT: on failure the server skips the COMMIT and the
-# transaction stays aborted — nothing is written.  Not strict, it returns NULL stock instead and the
-# transaction stays usable.  PostgreSQL only; measured: see bench/inventory.py.
-_PIPELINED_DECREMENT = (
-    "WITH u AS (UPDATE skus SET stock = stock - %(n)s::int, updated_at = now() "
-    "WHERE id = %(id)s::bigint AND stock >= %(n)s::int RETURNING stock) "
-    "SELECT (SELECT stock FROM u), 1 / CASE WHEN %(strict)s::bool THEN (SELECT count(*)::int FROM u) ELSE 1 END"
-)
-_DIVISION_BY_ZERO = "22012"
-Decrements = list[tuple[int, Any]]  # (sku_id, psycopg cursor holding its result)
+# The guarded decrement as two CTEs for ONE PostgreSQL statement (the checkout fast path's write):
+# with several SKUs their rows are locked in id order first, so two checkouts cannot deadlock; then
+# each is decremented only if enough stock is left.  `TAKEN_COLUMNS` ends with 1 / (all taken), so a
+# short SKU fails the whole statement with division by zero — nothing of it is written.
+_LOCK_IN_ID_ORDER = """
+locked AS (
+    SELECT id FROM skus WHERE id = ANY(%(q_id)s::bigint[]) ORDER BY id FOR NO KEY UPDATE),"""
+_DECREMENT = """
+taken AS (
+    UPDATE skus s SET stock = s.stock - q.n, updated_at = now()
+    FROM unnest(%(q_id)s::bigint[], %(q_n)s::int[]) AS q(id, n)
+    WHERE s.id = q.id AND s.stock >= q.n{locked}
+    RETURNING s.id, s.stock)"""
+DECREMENT_ONE_CTE = _DECREMENT.format(locked="")
+DECREMENT_MANY_CTES = _LOCK_IN_ID_ORDER + _DECREMENT.format(locked=" AND s.id IN (SELECT id FROM locked)")
+TAKEN_COLUMNS = """(SELECT array_agg(taken.id ORDER BY taken.id) FROM taken),
+       (SELECT array_agg(taken.stock ORDER BY taken.id) FROM taken),
+       1 / ((SELECT count(*) FROM taken) = cardinality(%(q_id)s::bigint[]))::int"""
+DIVISION_BY_ZERO = "22012"
 
 
-def send_decrements(raw: Any, quantities: Mapping[int, int], *, strict: bool) -> Decrements:
-    """Queue the guarded decrements (SKU id order: no deadlocks) on a psycopg connection in pipeline mode."""
-    sent = []
-    for sku_id in sorted(quantities):
-        cur = raw.cursor()
-        cur.execute(_PIPELINED_DECREMENT, {"id": sku_id, "n": quantities[sku_id], "strict": strict}, prepare=True)
-        sent.append((sku_id, cur))
-    return sent
+def decrement_params(quantities: Mapping[int, int]) -> dict[str, list[int]]:
+    ids = sorted(quantities)
+    return {"q_id": ids, "q_n": [quantities[sku_id] for sku_id in ids]}
 
 
-def raise_if_short(uow: UnitOfWork, exc: BaseException, quantities: Mapping[int, int],
-                   names: Mapping[int, str]) -> None:
-    """After a failed strict pipeline: roll back and raise OutOfStock if a guard failed; else return."""
-    if getattr(exc, "sqlstate", None) != _DIVISION_BY_ZERO:
-        return
-    uow.session.rollback()
-    short = next(iter(sorted(quantities)))
-    for sku_id in sorted(quantities):
-        if stock_of(uow, sku_id) < quantities[sku_id]:
-            short = sku_id
-            break
-    raise OutOfStock(short, names.get(short, ""), quantities[short], stock_of(uow, short)) from None
+def short_sku(uow: UnitOfWork, quantities: Mapping[int, int], names: Mapping[int, str]) -> OutOfStock:
+    """The OutOfStock to raise after a guarded decrement failed: the first SKU (id order) that is short."""
+    ids = sorted(quantities)
+    for sku_id in ids:
+        if (left := stock_of(uow, sku_id)) < quantities[sku_id]:
+            return OutOfStock(sku_id, names.get(sku_id, ""), quantities[sku_id], left)
+    return OutOfStock(ids[0], names.get(ids[0], ""), quantities[ids[0]], stock_of(uow, ids[0]))
 
 
-def decremented(uow: UnitOfWork, sent: Decrements, quantities: Mapping[int, int],
-                names: Mapping[int, str]) -> dict[int, int]:
-    """Remaining stock per SKU from `send_decrements`; OutOfStock for the first short SKU (not strict)."""
-    remaining: dict[int, int] = {}
-    for sku_id, cur in sent:
-        left = cur.fetchone()[0]
-        if left is None:
-            raise OutOfStock(sku_id, names.get(sku_id, ""), quantities[sku_id], stock_of(uow, sku_id))
-        remaining[sku_id] = int(left)
+def sync_loaded(uow: UnitOfWork, remaining: Mapping[int, int]) -> None:
+    """Tell SKUs already loaded in this session their new stock (the UPDATE bypassed the ORM)."""
     for sku_id, left in remaining.items():
         loaded = uow.session.identity_map.get(uow.session.identity_key(Sku, sku_id))  # type: ignore[call-overload]
         if loaded is not None:
             set_committed_value(loaded, "stock", left)
-    return remaining
 
 
 def release(uow: UnitOfWork, quantities: Mapping[int, int]) -> None:
