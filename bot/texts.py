@@ -331,6 +331,34 @@ DIST_QUIZ_BAD = "请按题目顺序回复 {n} 个序号，例如「{example}」�
 DIST_TRAINING_DONE = "🎓 培训已全部完成（{total} 课）！回复「推广规则」随时复习。"
 DIST_LESSON_READ = "\n\n读完了～进度 {done}/{total}，回复「培训」继续。"
 
+# bank card payouts: bank details are sensitive personal information (PIPL art. 28/29) → separate consent
+DIST_BANK_CONSENT = (
+    "【银行卡信息单独同意】提现到银行卡需要收集：持卡人姓名、开户银行、银行卡号。\n"
+    "· 用途：仅用于向你的银行卡转账支付佣金，不用于其他目的、不提供给第三方（转账银行除外）；\n"
+    "· 保存：加密存储，页面只显示银行与卡号末四位；保存至你删除银行卡或注销推广员资格，"
+    "有未完成的银行卡提现时保留到该笔完成；\n"
+    "· 银行卡号属于敏感个人信息，你可随时回复「删除银行卡」删除、「修改银行卡」更换。\n"
+    "同意请回复「同意」，不同意回复「不同意」（可改为提现到微信零钱）。"
+)
+DIST_BANK_REFUSED = "好的，未收集任何银行卡信息。可以回复「提现 100」提现到微信零钱～"
+DIST_BANK_CANCELLED = "好的，已取消，银行卡信息未保存。"
+DIST_BANK_ASK_HOLDER = "请发送持卡人姓名（须与推广员本人一致，例如：张三）。回复「取消」放弃。"
+DIST_BANK_BAD_HOLDER = "持卡人姓名应为 2～20 个汉字或字母，例如：张三。请重新发送，回复「取消」放弃。"
+DIST_BANK_ASK_BANK = "请发送开户银行，例如：工商银行、建设银行、招商银行。"
+DIST_BANK_BAD_BANK = "没认出开户银行，请发送银行全称或简称，例如：工商银行 / 工行、农业银行 / 农行。"
+DIST_BANK_ASK_CARD = "请发送银行卡号（12～19 位数字，可带空格）。"
+DIST_BANK_CARD_NOT_DIGITS = "银行卡号只能包含数字（可带空格），请重新发送。"
+DIST_BANK_CARD_LENGTH = "银行卡号应为 12～19 位数字，你发送的是 {n} 位，请核对后重新发送。"
+DIST_BANK_CARD_CHECKSUM = "银行卡号校验未通过（可能有数字输错或顺序颠倒），请核对卡面后重新发送。"
+DIST_BANK_SAVED = "✅ 银行卡已加密保存：{card}。"
+DIST_BANK_SAVED_NEXT = "回复「提现 100 到银行卡」或「全部提现到银行卡」申请提现；「修改银行卡」「删除银行卡」随时可用。"
+DIST_BANK_CARD = "{bank} 尾号 {last4}"
+DIST_BANK_WITHDRAW_ASK = "要提现多少到 {card}？回复「提现 100 到银行卡」或「全部提现到银行卡」。可提现 {withdrawable}。"
+DIST_BANK_WITHDRAW_TO = "到账银行卡：{card}。"
+DIST_BANK_NONE = "你还没有登记银行卡。回复「提现到银行卡」登记并提现。"
+DIST_BANK_DELETED = "已删除你登记的银行卡信息。之后提现到银行卡需要重新登记。"
+DIST_BANK_SHOW = "你登记的银行卡：{card}。回复「修改银行卡」更换，「删除银行卡」删除。"
+
 for _error, _text in {
     dist_errors.DistributionDisabled: "本店暂未开放推广员功能～",
     dist_errors.NotADistributor: DIST_NOT_YET,
@@ -344,7 +372,8 @@ for _error, _text in {
     dist_errors.BelowMinimum: "提现金额低于最低提现金额，回复「我的佣金」看看～",
     dist_errors.InsufficientBalance: "可提现余额不足，回复「我的佣金」看看～",
     dist_errors.DailyCapExceeded: "超出今日提现上限，明天再来吧～",
-    dist_errors.BankAccountRequired: "提现到银行卡需先登记银行卡信息，暂请选择提现到微信零钱～",
+    dist_errors.BankAccountRequired: "提现到银行卡需先登记银行卡，回复「提现到银行卡」开始登记～",
+    dist_errors.BankAccountInUse: "银行卡提现 {payout_no} 还在处理中，需要这张卡收款，完成后才能删除～",
     dist_errors.TrainingRequired: "首次提现前请先完成基础培训（还差 {remaining} 课），回复「培训」开始学习～",
 }.items():
     register_error_text(_error, _text)

@@ -45,6 +45,10 @@ class Waiting(StrEnum):
     REFUND_PICK = "refund_pick"  # which order to refund (state.orders; data: line, reason, evidence)
     REFUND_OK = "refund_ok"  # after-sale terms shown: 确认 / 不了 (data: order_no, line_ids, reason, evidence)
     ERASE_OK = "erase_ok"  # personal-data erasure explained: 确认删除 / 取消 (data: withdraw)
+    BANK_CONSENT = "bank_consent"  # bank-card notice shown, separate consent (data: amount = fen | "all" | "")
+    BANK_HOLDER = "bank_holder"  # bank-card form: holder name (data: amount)
+    BANK_NAME = "bank_name"  # bank-card form: bank (data: amount, holder)
+    BANK_CARD = "bank_card"  # bank-card form: card number (data: amount, holder, bank)
 
 
 @dataclass(frozen=True)

@@ -96,6 +96,14 @@ class BankAccountRequired(CommerceError):
         super().__init__("a bank account (with separate consent) is required for bank payouts")
 
 
+class BankAccountInUse(CommerceError):
+    """The bank account an open (not yet paid or failed) payout will be paid to cannot be deleted."""
+
+    def __init__(self, payout_no: str) -> None:
+        super().__init__(f"bank account is needed by open payout {payout_no}")
+        self.payout_no = payout_no
+
+
 class TrainingRequired(CommerceError):
     def __init__(self, remaining: int) -> None:
         super().__init__(f"finish the basic training first ({remaining} lessons left)")

@@ -18,6 +18,7 @@ from commerce.clock import CHINA_TZ, now
 from commerce.db import UnitOfWork
 from commerce.distribution import recruitment
 from commerce.distribution.errors import (
+    BankAccountInUse,
     BankAccountRequired,
     BelowMinimum,
     CallbackRejected,
@@ -171,6 +172,30 @@ def save_bank_account(
     uow.session.add(account)
     uow.session.flush()
     return account
+
+
+def active_bank_account(uow: UnitOfWork, openid: str) -> BankAccount | None:
+    """The account bank payouts go to now (None: none saved yet)."""
+    return _bank_account(uow, recruitment.active_by_openid(uow, openid).id)
+
+
+OPEN_PAYOUT_STATES = (PayoutState.REQUESTED, PayoutState.APPROVED, PayoutState.PROCESSING)
+
+
+def delete_bank_accounts(uow: UnitOfWork, openid: str) -> int:
+    """Delete the distributor's saved bank accounts (PIPL 47); refused while an open payout needs one."""
+    d = recruitment.active_by_openid(uow, openid)
+    lock_distributor(uow, d.id)
+    open_no = uow.session.scalar(select(Payout.payout_no).where(
+        Payout.distributor_id == d.id, Payout.method == PayoutMethod.BANK, Payout.state.in_(OPEN_PAYOUT_STATES))
+        .order_by(Payout.id).limit(1))
+    if open_no is not None:
+        raise BankAccountInUse(open_no)
+    accounts = list(uow.session.scalars(select(BankAccount).where(BankAccount.distributor_id == d.id)))
+    for account in accounts:
+        uow.session.delete(account)
+    uow.session.flush()
+    return len(accounts)
 
 
 def bank_batch(uow: UnitOfWork) -> list[tuple[Payout, BankAccount]]:

@@ -9,6 +9,7 @@ from bot.dialogue.handlers import (  # noqa: F401
     cart,
     checkout,
     distribution,
+    distribution_bank,
     distribution_money,
     fallback,
     followups,
