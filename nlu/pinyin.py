@@ -28,6 +28,7 @@ _FINALS = ("iang", "iong", "uang", "ang", "eng", "ing", "ong", "ian", "iao", "ua
            "i", "u", "v")
 SYLLABLES = frozenset(i + f for i in _INITIALS for f in _FINALS if i or f[0] in "aoe")
 _LONGEST = max(map(len, SYLLABLES))
+MAX_PINYIN_WORD = 24  # longer Latin runs are not someone typing a Chinese word
 
 
 def split_pinyin(word: str) -> list[str] | None:
@@ -36,17 +37,21 @@ def split_pinyin(word: str) -> list[str] | None:
     Greedy longest-first with backtracking, so users typing pinyin for a word
     (kuaidi到哪了, zai ma, gouwuche) share pinyin features with the Chinese.
     """
+    if not 3 <= len(word) <= MAX_PINYIN_WORD:
+        return None
     out = _split(word, 0)
-    return out if out and len(out) >= 2 else None
+    return list(out) if out and len(out) >= 2 else None
 
 
-def _split(word: str, start: int) -> list[str] | None:
+@lru_cache(maxsize=8192)
+def _split(word: str, start: int) -> tuple[str, ...] | None:
+    """Memoised on (word, start), so backtracking stays linear in the word's length."""
     if start == len(word):
-        return []
+        return ()
     for size in range(min(_LONGEST, len(word) - start), 0, -1):
         piece = word[start:start + size]
         if piece in SYLLABLES:
             rest = _split(word, start + size)
             if rest is not None:
-                return [piece, *rest]
+                return (piece, *rest)
     return None
