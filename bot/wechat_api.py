@@ -127,6 +127,21 @@ class WeChatAPI:
     def user_info(self, openid: str) -> dict[str, Any]:
         return self.call("GET", "user/info", params={"openid": openid, "lang": "zh_CN"})
 
+    # -- web authorisation (网页授权) -------------------------------------------
+    def oauth_openid(self, code: str) -> str:
+        """Exchange a snsapi_base `code` (one use, 5 min) for the viewer's openid.
+
+        Raises `WeChatAPIError` (40029 invalid code, 40163 code already used, …) or
+        `TransientAPIError`; the web access token it returns is not kept (snsapi_base needs none).
+        """
+        params = {"appid": self._app_id, "secret": self._secret, "code": code, "grant_type": "authorization_code"}
+        data = self._request("GET", "/sns/oauth2/access_token", params, None, None)
+        raise_for_errcode(data)
+        openid = str(data.get("openid") or "")
+        if not openid:
+            raise WeChatAPIError(-2, "oauth2/access_token answered without an openid")
+        return openid
+
     # -- plumbing ------------------------------------------------------------
     def call(self, method: str, path: str, payload: dict[str, Any] | None = None, *,
              params: dict[str, str] | None = None, files: dict[str, Any] | None = None) -> dict[str, Any]:

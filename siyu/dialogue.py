@@ -59,5 +59,6 @@ def dialogue_routes(c: Container) -> list[BaseRoute]:
     from bot.web.media import media_routes
     from bot.web.product import product_routes
 
-    return [*product_routes(c.db, shop_name=c.settings.shop.name, public_base_url=c.settings.public_base_url),
+    return [*product_routes(c.db, shop_name=c.settings.shop.name, public_base_url=c.settings.public_base_url,
+                            link_oauth=c.distribution.link_oauth()),
             *media_routes(c.data_dir / "media")]

@@ -131,6 +131,19 @@ class DistributionWiring:
             bind_referral(uow, openid, code, BindingSource.LINK, self.policy, product_id=product_id)
             uow.commit()
 
+    def link_oauth(self) -> Any:
+        """`bot.web.referral_link.LinkOAuth` for the product page, or None with distribution off."""
+        from bot.web.referral_link import LinkOAuth
+
+        if not self.policy.enabled:
+            return None
+        s = self.c.settings
+        base = effective_oauth_base(s)
+        sandboxed = base != REAL_OAUTH_BASE
+        return LinkOAuth(authorize_base=base, app_id=s.wechat.app_id, public_base_url=s.public_base_url,
+                         exchange=lambda code: str(self.c.wechat_api.oauth_openid(code)), bind=self.bind_link,
+                         only_in_wechat=not sandboxed, hint_cookie=SANDBOX_HINT_COOKIE if sandboxed else "")
+
     def process_payout(self, payout_no: str) -> None:
         """approved WeChat payout → transfer-bills (after the request committed; a failure leaves it approved)."""
         from commerce.distribution import payouts
@@ -192,6 +205,17 @@ class DistributionWiring:
 
 
 PAYOUT_NOTIFY = "/payout/notify"
+REAL_OAUTH_BASE = "https://open.weixin.qq.com"
+SANDBOX_HINT_COOKIE = "sandbox_openid"  # set by the simulator: who "opens" links (sandbox.wechat.oauth)
+
+
+def effective_oauth_base(settings: Any) -> str:
+    """The sandbox's authorise page at `{public_base_url}/sandbox` when the sandbox is on and
+    `wechat.oauth_base` is left at the real default (like `siyu.edge.effective_api_base`)."""
+    base = settings.wechat.oauth_base.rstrip("/")
+    if settings.sandbox.enabled and base == REAL_OAUTH_BASE:
+        return settings.public_base_url.rstrip("/") + "/sandbox"
+    return base
 TRANSFER_REMARK = "推广佣金提现"
 
 

@@ -52,6 +52,7 @@ class WechatSettings(BaseModel):
     encoding_aes_key: str = ""  # 43 chars; empty = plaintext mode only
     original_id: str = "gh_siyu_demo"
     api_base: str = "https://api.weixin.qq.com"
+    oauth_base: str = "https://open.weixin.qq.com"  # web authorisation (网页授权) for ?ref= links
     timestamp_tolerance_seconds: int = Field(300, ge=1)
     reply_deadline_seconds: float = Field(4.0, gt=0, le=4.8)
     max_body_bytes: int = Field(64 * 1024, ge=1024)

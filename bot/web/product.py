@@ -12,6 +12,7 @@ from starlette.routing import BaseRoute, Route
 
 from bot import texts
 from bot.web.media import media_url
+from bot.web.referral_link import LinkOAuth, link_visit, remember
 from commerce.catalog import services as catalog
 from commerce.catalog.views import ProductView
 from commerce.db import Database
@@ -56,7 +57,10 @@ def render_page(product: ProductView, *, shop_name: str, image_url: str) -> str:
     )
 
 
-def product_routes(db: Database, *, shop_name: str, public_base_url: str) -> list[BaseRoute]:
+def product_routes(db: Database, *, shop_name: str, public_base_url: str,
+                   link_oauth: LinkOAuth | None = None) -> list[BaseRoute]:
+    """`link_oauth`: bind viewers of distributors' `?ref=` links (see `bot.web.referral_link`)."""
+
     def load(product_id: int) -> ProductView | None:
         with db.uow() as uow:
             try:
@@ -68,7 +72,13 @@ def product_routes(db: Database, *, shop_name: str, public_base_url: str) -> lis
         product: Any = await run_in_threadpool(load, request.path_params["product_id"])
         if product is None:
             return HTMLResponse(f"<!doctype html><meta charset=utf-8><p>{texts.PAGE_NOT_FOUND}</p>", status_code=404)
+        visit = await link_visit(link_oauth, request, product.id) if link_oauth is not None else None
+        if visit is not None and visit.redirect is not None:
+            return visit.redirect
         image = media_url(public_base_url, product.images[0]) if product.images else ""
-        return HTMLResponse(render_page(product, shop_name=shop_name, image_url=image))
+        response = HTMLResponse(render_page(product, shop_name=shop_name, image_url=image))
+        if visit is not None and visit.learnt_openid and link_oauth is not None:
+            remember(response, link_oauth, visit.learnt_openid)
+        return response
 
     return [Route("/p/{product_id:int}", page, methods=["GET"])]

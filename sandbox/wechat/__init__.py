@@ -7,6 +7,7 @@ from starlette.routing import BaseRoute
 
 from sandbox.wechat.api import api_routes
 from sandbox.wechat.config import WeChatSandboxConfig
+from sandbox.wechat.oauth import OAuthCodes, oauth_routes
 from sandbox.wechat.platform import Platform
 from sandbox.wechat.servers import server_routes
 from sandbox.wechat.views import view_routes
@@ -15,9 +16,11 @@ from sandbox.wechat.views import view_routes
 class WeChatSandbox:
     def __init__(self, config: WeChatSandboxConfig) -> None:
         self.platform = Platform(config)
+        self.oauth_codes = OAuthCodes()
 
     def routes(self) -> list[BaseRoute]:
-        return api_routes(self.platform) + view_routes(self.platform) + server_routes(self.platform)
+        return (api_routes(self.platform) + view_routes(self.platform) + server_routes(self.platform)
+                + oauth_routes(self.platform, self.oauth_codes))
 
     def mark_paid(self, openid: str) -> None:
         """A payment opens 48 h of unlimited customer-service messages (the pay sandbox calls this)."""

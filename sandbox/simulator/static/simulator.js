@@ -24,6 +24,9 @@
   function selectUser(openid, isNew) {
     state.openid = openid;
     store.set("siyu.sim.current", openid);
+    // Links opened from the chat (news cards, text links) "are opened in WeChat" by this user:
+    // the sandbox's web-authorisation page (/sandbox/connect/oauth2/authorize) reads this cookie.
+    document.cookie = "sandbox_openid=" + encodeURIComponent(openid) + "; path=/; SameSite=Lax";
     state.lastOutboxId = store.get("siyu.sim.outbox." + openid, 0);
     renderUsers();
     chat.innerHTML = "";
