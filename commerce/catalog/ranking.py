@@ -53,12 +53,18 @@ def _literal_tier(entry: SearchEntry, term: Term) -> int:
         return CATEGORY
     if found(entry.subtitle, t):
         return SUBTITLE
-    # a spec inside the term (「红色XL」 ∋ XL) counts only for specs of 2+ characters: 白 ∈ 白茶 is no match
-    if any(found(s, t) or (term.cjk and len(s) >= 2 and _contains(t, s)) for s in entry.specs):
+    if any(found(s, t) or (term.cjk and _spec_in_term(t, s)) for s in entry.specs):
         return SPEC
     if found(entry.body, t):
         return BODY
     return 0
+
+
+def _spec_in_term(term: str, spec: str) -> bool:
+    """「红色XL」 ∋ XL, 「红色」 ∋ 红; but a 1-character value inside another word is no match (白 ∉ 白茶)."""
+    if len(spec) >= 2:
+        return spec in term
+    return term in (spec + "色", spec + "色的", spec + "的")
 
 
 def _contains(hay: str, needle: str) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
@@ -67,7 +69,7 @@ def test_balances_are_the_sum_of_entries_and_commission_stays_within_rates(
     with db.uow() as uow:
         uow.session.execute(CommissionEntry.__table__.delete())
         uow.commit()
-    names = [f"o{x}{len(ops)}{id(ops)}" for x in "ABC"]
+    names = [f"o{x}{uuid.uuid4().hex[:12]}" for x in "ABC"]  # unique per example: the DB outlives it
     a, b, c = chain(db, *names)
     orders: list[CommissionInput] = []
     refunds: dict[int, int] = {}
