@@ -110,30 +110,36 @@ def reserve(uow: UnitOfWork, quantities: Mapping[int, int], names: Mapping[int, 
     return remaining
 
 
-# The guarded decrement as two CTEs for ONE PostgreSQL statement (the checkout fast path's write):
-# with several SKUs their rows are locked in id order first, so two checkouts cannot deadlock; then
-# each is decremented only if enough stock is left.  `TAKEN_COLUMNS` ends with 1 / (all taken), so a
-# short SKU fails the whole statement with division by zero — nothing of it is written.
+# The guarded decrement as CTEs for ONE PostgreSQL statement (the checkout fast path's write), over a
+# relation `{wanted}(sku_id, quantity)` the statement defines.  With several SKUs their rows are
+# locked in id order first, so two checkouts cannot deadlock; then each is decremented only if
+# enough stock is left.  The last of `taken_columns` is 1 / (all taken), so a short SKU fails the
+# whole statement with division by zero — nothing of it is written.
 _LOCK_IN_ID_ORDER = """
 locked AS (
-    SELECT id FROM skus WHERE id = ANY(%(q_id)s::bigint[]) ORDER BY id FOR NO KEY UPDATE),"""
+    SELECT id FROM skus WHERE id IN (SELECT sku_id FROM {wanted}) ORDER BY id FOR NO KEY UPDATE),"""
 _DECREMENT = """
 taken AS (
-    UPDATE skus s SET stock = s.stock - q.n, updated_at = now()
-    FROM unnest(%(q_id)s::bigint[], %(q_n)s::int[]) AS q(id, n)
-    WHERE s.id = q.id AND s.stock >= q.n{locked}
+    UPDATE skus s SET stock = s.stock - w.quantity, updated_at = now()
+    FROM {wanted} w
+    WHERE s.id = w.sku_id AND s.stock >= w.quantity{locked}
     RETURNING s.id, s.stock)"""
-DECREMENT_ONE_CTE = _DECREMENT.format(locked="")
-DECREMENT_MANY_CTES = _LOCK_IN_ID_ORDER + _DECREMENT.format(locked=" AND s.id IN (SELECT id FROM locked)")
-TAKEN_COLUMNS = """(SELECT array_agg(taken.id ORDER BY taken.id) FROM taken),
+_TAKEN_COLUMNS = """(SELECT array_agg(taken.id ORDER BY taken.id) FROM taken),
        (SELECT array_agg(taken.stock ORDER BY taken.id) FROM taken),
-       1 / ((SELECT count(*) FROM taken) = cardinality(%(q_id)s::bigint[]))::int"""
+       1 / ((SELECT count(*) FROM taken) = (SELECT count(*) FROM {wanted}))::int"""
 DIVISION_BY_ZERO = "22012"
 
 
-def decrement_params(quantities: Mapping[int, int]) -> dict[str, list[int]]:
-    ids = sorted(quantities)
-    return {"q_id": ids, "q_n": [quantities[sku_id] for sku_id in ids]}
+def decrement_ctes(wanted: str, *, several: bool) -> str:
+    if not several:
+        return _DECREMENT.format(wanted=wanted, locked="")
+    return _LOCK_IN_ID_ORDER.format(wanted=wanted) + _DECREMENT.format(
+        wanted=wanted, locked=" AND s.id IN (SELECT id FROM locked)")
+
+
+def taken_columns(wanted: str) -> str:
+    """(SKU ids taken, their stock left, 1 or division by zero) for the statement's SELECT list."""
+    return _TAKEN_COLUMNS.format(wanted=wanted)
 
 
 def short_sku(uow: UnitOfWork, quantities: Mapping[int, int], names: Mapping[int, str]) -> OutOfStock:

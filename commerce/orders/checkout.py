@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import Table, insert, select
 from sqlalchemy.exc import IntegrityError
@@ -195,9 +194,9 @@ def place_order(
     COMMIT then travel in one round trip, so the hot row is locked for one
     server-side step only — use it on the checkout hot path (see `fastpath`).
     """
-    raw = fastpath.driver_connection(uow)
-    if raw is not None and (items is None or all(type(sku_id) is int for sku_id, _ in items)):
-        return _place_order_fast(uow, raw, openid, _Request(address_id, items, idempotency_key, remark,
+    driver = fastpath.driver_connection(uow)
+    if driver is not None and (items is None or all(type(sku_id) is int for sku_id, _ in items)):
+        return _place_order_fast(uow, driver, openid, _Request(address_id, items, idempotency_key, remark,
                                                              discount_fen, points_fen, commit))
     customer, addr = _buyer(uow, openid, address_id)
     if idempotency_key and (existing := _by_key(uow, customer.id, idempotency_key)) is not None:
@@ -237,10 +236,10 @@ class _Request:
     commit: bool
 
 
-def _place_order_fast(uow: UnitOfWork, raw: Any, openid: str, req: _Request) -> OrderView:
+def _place_order_fast(uow: UnitOfWork, driver: fastpath.Driver, openid: str, req: _Request) -> OrderView:
     """`place_order` on PostgreSQL: the same rules in the same order, data moved by `fastpath`."""
     ids = None if req.items is None else sorted({sku_id for sku_id, _ in req.items})
-    facts = fastpath.read_facts(raw, openid, req.address_id, ids, req.key or None)
+    facts = fastpath.read_facts(driver.raw, openid, req.address_id, ids, req.key or None)
     if facts.buyer is None or not facts.buyer.consented:
         raise ConsentRequired("address")
     if facts.address is None:
@@ -253,9 +252,9 @@ def _place_order_fast(uow: UnitOfWork, raw: Any, openid: str, req: _Request) -> 
                      discount_fen=req.discount_fen, points_fen=req.points_fen)
     created = now()
     expires = created + policy.current().payment_timeout
-    order_no = numbers.next_order_no(uow)
+    order_no = numbers.next_postgres_order_no(driver.engine)
     row = fastpath.order_values(facts.buyer, facts.address, b, order_no, req.key, req.remark[:255], created, expires)
-    written = fastpath.write_order(uow, raw, row, lines, wanted, {i.sku_id: i.name for i in inputs},
+    written = fastpath.write_order(uow, driver.raw, row, lines, wanted, {i.sku_id: i.name for i in inputs},
                                    commit=req.commit, keyed=bool(req.key))
     if written is None:  # a concurrent request with the same key won
         return _keyed_order(uow, facts.buyer.id, str(req.key))
