@@ -107,14 +107,15 @@ class UnitOfWork:
     def after_commit(self, fn: Callable[[], None]) -> None:
         self._after_commit.append(fn)
 
-    def psycopg_connection(self) -> Any | None:
+    def psycopg_connection(self, *, writes: bool = False) -> Any | None:
         """The psycopg connection under this unit of work's transaction, or None off PostgreSQL/psycopg.
 
         For hot paths that run SQL directly (~0.02 ms of client CPU per statement, against
         ~0.1-0.3 ms through SQLAlchemy Core/ORM); pending ORM changes are flushed first, so
         those statements see everything done earlier in this unit of work.  Note: psycopg
         forgets (DEALLOCATE ALL) its prepared statements on every ROLLBACK, and a unit of work
-        that is not committed ends in one — use `prepare=False` for reads.
+        that is not committed ends in one — use `prepare=False` for reads.  Pass `writes=True`
+        before writing (a read-only unit refuses).
         """
         conn = self.session.connection()
         if conn.dialect.name != "postgresql" or conn.dialect.driver != "psycopg":
@@ -123,8 +124,68 @@ class UnitOfWork:
         return conn.connection.driver_connection
 
 
+class ReadUnitOfWork(UnitOfWork):
+    """A unit of work that only reads (`db.reads()`): the chat's lookups — a search page's stock,
+    a product detail, the cart view.
+
+    On PostgreSQL `psycopg_connection()` is a pooled connection in autocommit mode, with no
+    ORM session, BEGIN or ROLLBACK around it (measured: ~0.13 ms of client CPU for a one-query
+    lookup instead of ~0.27 ms).  Each statement sees what is committed when it runs, as in a
+    READ COMMITTED transaction.  The session is opened only when asked for (ORM reads, SQLite);
+    the plain connection goes back to the pool first, so a unit holds one connection at most.
+    Nothing can be committed, and `psycopg_connection(writes=True)` is refused.
+    """
+
+    def __enter__(self) -> ReadUnitOfWork:
+        self._after_commit = []
+        self._session: Session | None = None
+        self._plain: Any | None = None  # a pool connection (autocommit) while no session is open
+        return self
+
+    @property  # type: ignore[override]
+    def session(self) -> Session:
+        self._release_plain()
+        if self._session is None:
+            self._session = self._session_factory()
+        return self._session
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._release_plain()
+        if self._session is not None:
+            super().__exit__(exc_type, exc, tb)
+
+    def commit(self) -> None:
+        raise RuntimeError("a read-only unit of work cannot commit")
+
+    def psycopg_connection(self, *, writes: bool = False) -> Any | None:
+        if writes:
+            raise RuntimeError("a read-only unit of work cannot write")
+        if self._session is not None and self._session.in_transaction():
+            return super().psycopg_connection()
+        if self._plain is None:
+            engine = self._session_factory.kw["bind"]
+            if engine.dialect.name != "postgresql" or engine.dialect.driver != "psycopg":
+                return None
+            self._plain = engine.raw_connection()
+            self._plain.driver_connection.autocommit = True
+        return self._plain.driver_connection
+
+    def _release_plain(self) -> None:
+        plain, self._plain = self._plain, None
+        if plain is None:
+            return
+        driver = plain.driver_connection
+        if driver is None or driver.closed or driver.broken:
+            plain.invalidate()
+            return
+        driver.autocommit = False
+        plain.close()  # back to the pool
+
+
 class Database:
-    """Engine + session factory; `db.uow()` opens a unit of work."""
+    """Engine + session factory; `db.uow()` opens a unit of work, `db.reads()` a read-only one."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -136,6 +197,9 @@ class Database:
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory)
+
+    def reads(self) -> ReadUnitOfWork:
+        return ReadUnitOfWork(self.session_factory)
 
     @property
     def is_sqlite(self) -> bool:

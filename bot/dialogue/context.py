@@ -40,6 +40,10 @@ class Ctx:
     def uow(self) -> UnitOfWork:
         return self.db.uow()
 
+    def reads(self) -> UnitOfWork:
+        """A read-only unit of work: lookups that commit nothing (cheaper on PostgreSQL)."""
+        return self.db.reads()
+
     def url(self, path: str) -> str:
         return self.public_base_url.rstrip("/") + "/" + path.lstrip("/")
 

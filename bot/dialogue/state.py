@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, is_dataclass, replace
 from enum import StrEnum
 from typing import Any
 
@@ -81,9 +81,12 @@ class DialogState:
 
     # -- serialisation ----------------------------------------------------
     def dumps(self) -> str:
-        raw = asdict(self)
+        # the same JSON as json.dumps(asdict(self)), without asdict's deep copy (every message saves)
+        raw = {f.name: getattr(self, f.name) for f in fields(self)}
+        if self.pending is not None:
+            raw["pending"] = {"waiting": self.pending.waiting, "data": self.pending.data}
         return json.dumps({k: v for k, v in raw.items() if v not in ((), [], {}, None, "")},
-                          ensure_ascii=False, separators=(",", ":"))
+                          ensure_ascii=False, separators=(",", ":"), default=_as_dict)
 
     @classmethod
     def loads(cls, text: str) -> DialogState:
@@ -100,6 +103,13 @@ class DialogState:
             query=str(raw.get("query", "")),
             category=str(raw.get("category", "")),
         )
+
+
+def _as_dict(value: Any) -> Any:
+    """JSON for a dataclass a handler put in `Pending.data` (what `asdict` used to do)."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
 class StateStore:

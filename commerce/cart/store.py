@@ -119,9 +119,9 @@ def _target_core(openid: str, sku_id: int) -> Any:
                   ).select_from(joined).where(_C.c.openid == openid)
 
 
-def _connection(uow: UnitOfWork) -> Any | None:
+def _connection(uow: UnitOfWork, *, writes: bool = False) -> Any | None:
     """psycopg (PostgreSQL) or None (Core); either way the session's pending changes are flushed."""
-    raw = uow.psycopg_connection()
+    raw = uow.psycopg_connection(writes=writes)
     if raw is None:
         uow.session.flush()  # Core statements on tables do not autoflush the session
     return raw
@@ -159,7 +159,7 @@ def target(uow: UnitOfWork, openid: str, sku_id: int) -> Target | None:
 def save_quantity(uow: UnitOfWork, customer_id: int, sku_id: int, quantity: int, *, new_line: bool) -> None:
     """Write a line's quantity: insert the line when `new_line`, else update it."""
     at = now()
-    raw = _connection(uow)
+    raw = _connection(uow, writes=True)
     if raw is not None:
         if new_line:
             raw.execute("INSERT INTO cart_items (customer_id, sku_id, quantity, created_at, updated_at) "

@@ -7,6 +7,7 @@ are re-read per call); writes flush but never commit — the caller owns the uni
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 
 from sqlalchemy import Select, select
 
@@ -30,22 +31,23 @@ __all__ = [
 def product_detail(uow: UnitOfWork, product_id: int) -> ProductView:
     """The consumer view of one product; ProductNotFound / ProductOffShelf otherwise."""
     entry = snapshot(uow).by_id.get(product_id)
-    return _fresh_or_load(uow, entry, select(Product).where(Product.id == product_id), product_id)
+    return _fresh_or_load(uow, entry, lambda: select(Product).where(Product.id == product_id), product_id)
 
 
 def product_by_code(uow: UnitOfWork, code: str) -> ProductView:
     entry = snapshot(uow).by_code.get(code)
-    return _fresh_or_load(uow, entry, select(Product).where(Product.code == code), code)
+    return _fresh_or_load(uow, entry, lambda: select(Product).where(Product.code == code), code)
 
 
 def _fresh_or_load(
-    uow: UnitOfWork, entry: SearchEntry | None, stmt: Select[tuple[Product]], key: object
+    uow: UnitOfWork, entry: SearchEntry | None, stmt: Callable[[], Select[tuple[Product]]], key: object
 ) -> ProductView:
+    """The snapshot's view with fresh stock; else the product as stored (`stmt` is built only then)."""
     if entry is not None:
         fresh = refresh(uow, [entry.view])
         if fresh:
             return fresh[0]
-    product = uow.session.scalar(stmt.execution_options(populate_existing=True))
+    product = uow.session.scalar(stmt().execution_options(populate_existing=True))
     if product is None:
         raise ProductNotFound(key)
     if not is_visible(product):

@@ -37,7 +37,7 @@ def product_list_turn(
     cheapest_first: bool = False,
 ) -> Turn | None:
     """Search and list; with `quiet`, None instead of a 'nothing found' reply."""
-    with msg.ctx.uow() as uow:
+    with msg.ctx.reads() as uow:
         found = catalog.search_products(uow, query, category=category, price_min_fen=price_min_fen,
                                         price_max_fen=price_max_fen, limit=LIST_SIZE, offset=0)
     what = query or category or ""

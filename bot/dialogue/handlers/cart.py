@@ -72,7 +72,7 @@ def quantity_of(msg: Msg) -> int:
 @router.intent("add_to_cart")
 def add(state: DialogState, msg: Msg) -> Turn:
     try:
-        with msg.ctx.uow() as uow:
+        with msg.ctx.reads() as uow:
             product = load_target(uow, state, msg)
     except Unresolved as why:
         return Turn(state, TextReply(why.reply))
@@ -100,7 +100,7 @@ def answer_spec(state: DialogState, msg: Msg) -> Turn | None:
     assert state.pending is not None
     data = state.pending.data
     spec = msg.nlu.value("spec") if bare_ordinal(msg.text) is None else None
-    with msg.ctx.uow() as uow:
+    with msg.ctx.reads() as uow:
         product = catalog.product_detail(uow, int(data["product_id"]))
     wanted = set(data.get("skus") or ())
     options = [s for s in product.skus if s.id in wanted] or list(product.skus)
@@ -130,7 +130,7 @@ def looks_like_spec(msg: Msg) -> bool:
 @router.intent("view_cart")
 @router.keyword("购物车", "我的购物车", "看购物车", "查看购物车", "購物車")
 def view(state: DialogState, msg: Msg) -> Turn:
-    with msg.ctx.uow() as uow:
+    with msg.ctx.reads() as uow:
         current = cart.view_cart(uow, msg.openid)
     new = replace(state.settled(), cart=tuple(line.sku_id for line in current.lines))
     return Turn(new, TextReply(render.cart_text(current)))

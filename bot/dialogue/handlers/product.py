@@ -57,7 +57,7 @@ def load_target(uow: UnitOfWork, state: DialogState, msg: Msg) -> ProductView:
 @router.intent("product_detail")
 def detail(state: DialogState, msg: Msg) -> Turn:
     try:
-        with msg.ctx.uow() as uow:
+        with msg.ctx.reads() as uow:
             product = load_target(uow, state, msg)
     except Unresolved as why:
         return Turn(state, TextReply(why.reply))
