@@ -11,9 +11,10 @@ Never oversold: the reservation is one conditional statement per SKU,
 
 so the database, not a read-then-write in Python, decides.  On a hot SKU the row
 lock taken by this UPDATE is held until COMMIT has been flushed to disk, so
-`place_order` issues it as the LAST statement of the transaction: every other
-write (order, lines, cart) happens before the lock is taken.  Several SKUs are
-locked in id order so two checkouts cannot deadlock.
+`place_order` issues it LAST: every other write (order, lines, cart) happens
+before the lock is taken.  On PostgreSQL the same guarded decrement is a CTE of the
+checkout's single write statement (`decrement_ctes`).  Several SKUs are locked in
+id order so two checkouts cannot deadlock.
 
 Crossing the low-stock threshold publishes `commerce.events.LowStock` (the hook
 for merchant notifications; handlers must defer I/O with `uow.after_commit`).

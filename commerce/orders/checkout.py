@@ -3,10 +3,10 @@
 `place_order` applies the rules (consent, address ownership, idempotency key,
 quantities, known/sellable SKUs, purchase limits, pricing) in one order on every
 database.  On PostgreSQL the data moves through `commerce.orders.fastpath` (one
-read query, then every write in one pipelined round trip); elsewhere (SQLite)
+read query, then the whole write as one statement); elsewhere (SQLite)
 through the ORM and Core: a handful of reads, one INSERT for the order and one
 (batched) for its lines, the cart clean-up, and finally the stock reservation.
-Either way the conditional UPDATE is the last statement before the commit (see
+Either way the conditional UPDATE is the last write before the commit (see
 `commerce.inventory.stock`).  The caller commits unless it passes `commit=True`.
 """
 
@@ -239,7 +239,7 @@ class _Request:
 def _place_order_fast(uow: UnitOfWork, driver: fastpath.Driver, openid: str, req: _Request) -> OrderView:
     """`place_order` on PostgreSQL: the same rules in the same order, data moved by `fastpath`."""
     ids = None if req.items is None else sorted({sku_id for sku_id, _ in req.items})
-    facts = fastpath.read_facts(driver.raw, openid, req.address_id, ids, req.key or None)
+    facts = fastpath.read_facts(driver, openid, req.address_id, ids, req.key or None)
     if facts.buyer is None or not facts.buyer.consented:
         raise ConsentRequired("address")
     if facts.address is None:
@@ -254,8 +254,8 @@ def _place_order_fast(uow: UnitOfWork, driver: fastpath.Driver, openid: str, req
     expires = created + policy.current().payment_timeout
     order_no = numbers.next_postgres_order_no(driver.engine)
     row = fastpath.order_values(facts.buyer, facts.address, b, order_no, req.key, req.remark[:255], created, expires)
-    written = fastpath.write_order(uow, driver.raw, row, lines, wanted, {i.sku_id: i.name for i in inputs},
-                                   commit=req.commit, keyed=bool(req.key))
+    written = fastpath.write_order(uow, driver, row, lines, wanted, {i.sku_id: i.name for i in inputs},
+                                   commit=req.commit, keyed=bool(req.key), in_cart=facts.in_cart)
     if written is None:  # a concurrent request with the same key won
         return _keyed_order(uow, facts.buyer.id, str(req.key))
     view = _fast_view(openid, order_no, lines, b, written, facts.address, created, expires, req.remark[:255])

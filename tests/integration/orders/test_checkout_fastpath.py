@@ -117,3 +117,34 @@ def test_concurrent_checkouts_with_one_idempotency_key_make_one_order(pg_db: Dat
         t.join()
     assert len(numbers) == 8 and len(set(numbers)) == 1
     assert stock_of(pg_db, sku) == 9 and _count(pg_db, Order) == 1
+
+
+@pytest.mark.parametrize("commit", [False, True], ids=["caller-commits", "commit-inside"])
+def test_concurrent_multi_sku_checkouts_in_opposite_orders_do_not_deadlock(pg_db: Database, commit: bool) -> None:
+    a = make_sku(pg_db, "A", "面霜", stock=400)
+    b = make_sku(pg_db, "B", "精华", stock=400)
+    buyers = [make_shopper(pg_db, f"o-buyer-{i}") for i in range(12)]
+    barrier = threading.Barrier(12)
+    failures: list[str] = []
+
+    def checkout(i: int) -> None:
+        items = [(a, 1), (b, 1)] if i % 2 else [(b, 1), (a, 1)]
+        barrier.wait()
+        try:
+            for _ in range(25):
+                with pg_db.uow() as uow:
+                    orders.place_order(uow, buyers[i].openid, address_id=buyers[i].address_id, items=items,
+                                       commit=commit)
+                    if not commit:
+                        uow.commit()
+        except Exception as exc:  # noqa: BLE001 - a deadlock is reported by the assertion
+            failures.append(repr(exc))
+
+    threads = [threading.Thread(target=checkout, args=(i,)) for i in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failures == []
+    assert (stock_of(pg_db, a), stock_of(pg_db, b)) == (100, 100)
+    assert _count(pg_db, Order) == 300 and _count(pg_db, OrderLine) == 600
