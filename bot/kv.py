@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Sequence
 from typing import Protocol
+
+Write = tuple[str, str, float | None]  # (key, value, ttl in seconds or None)
 
 
 class KV(Protocol):
@@ -17,6 +20,9 @@ class KV(Protocol):
     def set_nx(self, key: str, value: str, ttl: float) -> bool: ...
     def delete(self, key: str) -> None: ...
     def incr(self, key: str, ttl: float | None = None) -> int: ...
+    def set_then_get(self, writes: Sequence[Write], reads: Sequence[str]) -> list[str | None]:
+        """Set every (key, value, ttl), then read every key — one round trip; → the values read."""
+        ...
 
 
 class MemoryKV:
@@ -61,6 +67,12 @@ class MemoryKV:
             self._data[key] = (str(n), expires)
             return n
 
+    def set_then_get(self, writes: Sequence[Write], reads: Sequence[str]) -> list[str | None]:
+        with self._lock:
+            for key, value, ttl in writes:
+                self._data[key] = (value, time.monotonic() + ttl if ttl else None)
+            return [self._live(key) for key in reads]
+
 
 class RedisKV:
     def __init__(self, url: str, prefix: str = "siyu:") -> None:
@@ -91,6 +103,14 @@ class RedisKV:
         if ttl:
             pipe.expire(self._p + key, int(ttl), nx=True)
         return int(pipe.execute()[0])
+
+    def set_then_get(self, writes: Sequence[Write], reads: Sequence[str]) -> list[str | None]:
+        pipe = self._r.pipeline(transaction=False)
+        for key, value, ttl in writes:
+            pipe.set(self._p + key, value, px=int(ttl * 1000) if ttl else None)
+        for key in reads:
+            pipe.get(self._p + key)
+        return pipe.execute()[len(writes):]  # type: ignore[no-any-return]
 
     def ping(self) -> bool:
         return bool(self._r.ping())

@@ -14,7 +14,7 @@ from dataclasses import asdict
 from enum import StrEnum
 from typing import Any
 
-from bot.kv import KV
+from bot.kv import KV, Write
 from bot.messages import EmptyReply, ImageReply, Inbound, NewsReply, Reply, TextReply, TransferReply
 from bot.wechat_api import OutsideWindow, QuotaExceeded, TransientAPIError, WeChatAPI, WeChatAPIError
 
@@ -104,12 +104,13 @@ class Outbound:
     def note_inbound(self, inbound: Inbound) -> bool:
         """The user wrote (or tapped/scanned): open the window; True if messages wait for them."""
         if inbound.kind == "event" and inbound.event in _WINDOW_EVENTS:
-            self._kv.set(f"wx:cs:evt:{inbound.openid}", "0", ttl=EVENT_WINDOW_SECONDS)
+            window: Write = (f"wx:cs:evt:{inbound.openid}", "0", EVENT_WINDOW_SECONDS)
         elif inbound.kind != "event":
-            self._kv.set(f"wx:cs:msg:{inbound.openid}", "0", ttl=WINDOW_SECONDS)
+            window = (f"wx:cs:msg:{inbound.openid}", "0", WINDOW_SECONDS)
         else:
             return False
-        return self._kv.get(f"wx:pending:{inbound.openid}:tail") is not None
+        (tail,) = self._kv.set_then_get([window], [f"wx:pending:{inbound.openid}:tail"])  # one round trip
+        return tail is not None
 
     def note_paid(self, openid: str) -> None:
         """A payment: unlimited CS messages to this user for 48 h."""
