@@ -46,6 +46,19 @@ def release_frozen_commission(db: Database, policy: Any) -> int:
     return count
 
 
+def retry_transfers(c: Container) -> int:
+    """Approved WeChat payouts whose transfer-bills call failed (API down) are sent again."""
+    from commerce.distribution.payouts import transfers_to_retry
+
+    with c.db.uow() as uow:
+        pending = transfers_to_retry(uow)
+    for payout_no in pending:
+        c.distribution.process_payout(payout_no)
+    if pending:
+        log.info("retried %d payout transfer(s) / 重试转账 %d 笔", len(pending), len(pending))
+    return len(pending)
+
+
 def run_in_uow(db: Database, use_case: Callable[..., int], what: str) -> int:
     """One commerce use case that returns a count, in its own unit of work."""
     with db.uow() as uow:
@@ -80,6 +93,7 @@ def build_jobs(c: Container) -> dict[str, Job]:
         "expire_unpaid_orders": lambda: expire_unpaid_orders(c.db),
         "release_frozen_commission": lambda: release_frozen_commission(c.db, policy),
         "settle": lambda kind="weekly": settle_commission(c.db, policy, kind),
+        "retry_transfers": lambda: retry_transfers(c),
         "finish_pending_erasures": lambda: run_in_uow(
             c.db, _lazy("commerce.privacy.services", "finish_pending_erasures"),
             "redacted finished orders of erased customers / 已脱敏注销用户的完结订单"),

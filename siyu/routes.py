@@ -38,4 +38,5 @@ def _logistics_routes(c: Container) -> list[BaseRoute]:
     return logistics_routes(c)
 
 
-PROVIDERS: list[RouteProvider] = [_edge_routes, _pay_routes, _dialogue_routes, _distribution_routes, _logistics_routes]
+# Specific sandbox paths (transfer-bills under /sandbox/pay/v3/fund-app, courier) before the pay sandbox mount.
+PROVIDERS: list[RouteProvider] = [_distribution_routes, _logistics_routes, _edge_routes, _pay_routes, _dialogue_routes]

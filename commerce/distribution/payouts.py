@@ -223,3 +223,10 @@ def payouts_for(uow: UnitOfWork, distributor_id: int, limit: int = 10) -> list[P
 
 def pending_payouts(uow: UnitOfWork) -> list[Payout]:
     return list(uow.session.scalars(select(Payout).where(Payout.state == PayoutState.REQUESTED).order_by(Payout.id)))
+
+
+def transfers_to_retry(uow: UnitOfWork, limit: int = 100) -> list[str]:
+    """Approved WeChat-change payouts whose transfer request has not been accepted yet (API was down)."""
+    return list(uow.session.scalars(
+        select(Payout.payout_no).where(Payout.state == PayoutState.APPROVED, Payout.method == PayoutMethod.WECHAT)
+        .order_by(Payout.id).limit(limit)))

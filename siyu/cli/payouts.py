@@ -88,3 +88,12 @@ def export_cmd(out: Path = typer.Option(..., "--out", help="FILE.xlsx")) -> None
         wb.save(out)
         uow.commit()
     typer.echo(f"exported {len(rows)} bank payouts to {out} / 已导出 {len(rows)} 笔")
+
+
+@app.command("retry")
+def retry_cmd() -> None:
+    """Send approved WeChat payouts whose transfer call failed again / 重试失败的微信转账."""
+    from siyu.container import boot
+    from siyu.jobs import retry_transfers
+
+    typer.echo(f"retried / 已重试: {retry_transfers(boot())}")
