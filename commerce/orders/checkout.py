@@ -194,6 +194,7 @@ def place_order(
     COMMIT then travel in one round trip, so the hot row is locked for one
     server-side step only — use it on the checkout hot path (see `fastpath`).
     """
+    idempotency_key = idempotency_key or None  # "" is no key (it would collide with every other "")
     driver = fastpath.driver_connection(uow)
     if driver is not None and (items is None or all(type(sku_id) is int for sku_id, _ in items)):
         return _place_order_fast(uow, driver, openid, _Request(address_id, items, idempotency_key, remark,
