@@ -62,7 +62,8 @@ def edge_config(settings: Settings) -> EdgeConfig:
     return EdgeConfig(token=w.token, app_id=w.app_id, encoding_aes_key=w.encoding_aes_key,
                       original_id=w.original_id, timestamp_tolerance_seconds=w.timestamp_tolerance_seconds,
                       reply_deadline_seconds=w.reply_deadline_seconds, max_body_bytes=w.max_body_bytes,
-                      dedup_ttl_seconds=w.dedup_ttl_seconds)
+                      dedup_ttl_seconds=w.dedup_ttl_seconds,
+                      worker_threads=min(EdgeConfig.worker_threads, settings.database.pool_size))
 
 
 def _bind_log_context(request_id: str, openid: str) -> None:
