@@ -97,7 +97,7 @@ def build(session: Session) -> Snapshot:
     generation, built_at = _generation.value, time.monotonic()  # read before loading: a racing write wins
     categories = tree_order(session.scalars(select(Category)).all())
     products = session.scalars(
-        select(Product).where(Product.on_shelf.is_(True)).options(selectinload(Product.skus))
+        select(Product).where(Product.on_shelf.is_(True)).options(selectinload(Product.skus)).order_by(Product.id)
     ).unique().all()
     visible = [p for p in products if is_visible(p)]
     _teach_tokenizer(visible, categories)
