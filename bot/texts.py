@@ -13,8 +13,8 @@ from typing import Any
 from commerce.catalog.errors import ProductOffShelf
 from commerce.errors import CommerceError, ConsentRequired, IllegalTransition, InvalidInput, NotFound
 from commerce.inventory.errors import OutOfStock, PurchaseLimitExceeded, SkuUnavailable
-from commerce.orders.errors import EmptyCheckout, OrderNotPayable
 from commerce.money import fen_to_yuan_str
+from commerce.orders.errors import EmptyCheckout, OrderNotPayable
 
 log = logging.getLogger("bot.texts")
 

@@ -15,7 +15,9 @@ def _dialogue_routes(c: Container) -> list[BaseRoute]:
 
 
 def _pay_routes(c: Container) -> list[BaseRoute]:
-    from siyu.payments import pay_route_provider  # /pay/{order_no}, /pay/notify, /pay/refund-notify, /sandbox/pay
+    from siyu.payments import (
+        pay_route_provider,  # /pay/{order_no}, /pay/notify, /pay/refund-notify, /sandbox/pay
+    )
 
     return pay_route_provider(c)
 
@@ -27,7 +29,9 @@ def _edge_routes(c: Container) -> list[BaseRoute]:
 
 
 def _distribution_routes(c: Container) -> list[BaseRoute]:
-    from siyu.distribution import distribution_routes  # /payout/notify and, in sandbox mode, /sandbox/transfer
+    from siyu.distribution import (
+        distribution_routes,  # /payout/notify and, in sandbox mode, /sandbox/transfer
+    )
 
     return distribution_routes(c)
 

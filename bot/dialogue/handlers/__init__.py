@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.dialogue.handlers import (  # noqa: F401
+# Order matters: a later registration of the same intent replaces an earlier one.
+from bot.dialogue.handlers import (  # noqa: F401, I001
     address,
     aftersale,
     browse,
