@@ -31,7 +31,7 @@ demo: setup
 test: setup browser
 	$(BIN)/lint-imports --config pyproject.toml
 	@# one rerun absorbs a test that lost a race with this 2-core machine; reruns show as R in the output
-	$(BIN)/python -m pytest -q -n 2 --dist loadgroup -m "not bench" --reruns 1 --reruns-delay 2
+	$(BIN)/python -m pytest -q -n 2 --dist loadgroup -m "not bench" --reruns 1 --reruns-delay 2 -rR
 	@echo "== compliance check against a freshly seeded demo shop"
 	@d=$$(mktemp -d); export SIYU_DATA_DIR=$$d SIYU_DATABASE__URL=; \
 	  $(BIN)/siyu demo --prepare-only >$$d/prepare.log 2>&1 || { tail -20 $$d/prepare.log; exit 1; }; \
