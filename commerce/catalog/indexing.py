@@ -30,6 +30,15 @@ GENERIC_NAMES = {
     "柿": "柿子", "栗": "栗子", "枣": "枣子", "椰": "椰子", "裤": "裤子", "裙": "裙子", "袜": "袜子",
     "鞋": "鞋子", "帽": "帽子", "杯": "杯子", "瓶": "瓶子",
 }
+# A category whose name contains the key is also found by the words shoppers use for it
+# (「有宝宝用的吗」 → 母婴, 「化妆品」 → 美妆护肤), whatever the merchant named it.
+CATEGORY_WORDS = {
+    "母婴": ("宝宝", "婴儿", "儿童", "孩子", "宝妈"), "童": ("宝宝", "儿童", "孩子"),
+    "美妆": ("化妆品", "护肤品", "美妆"), "护肤": ("护肤品", "化妆品"),
+    "服装": ("衣服", "穿的"), "服饰": ("衣服", "穿的"), "女装": ("衣服",), "男装": ("衣服",),
+    "保健": ("营养品", "保健品"), "健身": ("运动", "锻炼", "健身"),
+    "农产品": ("吃的", "特产", "农产"), "生鲜": ("吃的", "新鲜"), "食品": ("吃的", "零食"), "水果": ("吃的",),
+}
 _HEAD_SPLIT = re.compile(r"[\s/|()（）【】\[\],，、+·]+")
 
 
@@ -66,6 +75,11 @@ def phrase(text: str) -> Phrase:
     return Phrase(text, "".join(syl), frozenset(starts), initials(text))
 
 
+def category_words(path: str) -> list[str]:
+    """Everyday words for a category path (see CATEGORY_WORDS)."""
+    return list(dict.fromkeys(w for key, words in CATEGORY_WORDS.items() if key in path for w in words))
+
+
 def short_name(name: str) -> str:
     """`赣南脐橙 5斤装` → `赣南脐橙`; the name itself when it has no separator."""
     head = _HEAD_SPLIT.split(name.strip())[0]
@@ -89,6 +103,7 @@ def entry_for(view: ProductView, sort_weight: int = 0) -> SearchEntry:
     if short != name and short not in aliases:
         aliases.append(short)
     categories = tuple(normalise(p) for p in view.category_path.split("/") if p.strip())
+    categories += tuple(w for w in category_words(view.category_path) if w not in categories)
     specs = tuple(dict.fromkeys(normalise_units(normalise(v)) for s in view.skus for v in s.spec.values()))
     body = normalise(" ".join([view.description, *view.selling_points]))
     phrases = tuple(phrase(t) for t in dict.fromkeys([name, *aliases, *categories]) if has_cjk(t))
@@ -102,7 +117,7 @@ def index_text(product: Product) -> str:
     category = product.category.path if product.category else ""
     words = [name, short_name(name), *generic_aliases(product.name)]
     words += [normalise(t) for t in product.tags or ()]
-    words += [normalise(p) for p in category.split("/") if p.strip()]
+    words += [normalise(p) for p in category.split("/") if p.strip()] + category_words(category)
     words += cut_words(name) + cut_words(normalise(product.subtitle or ""))
     words += [normalise_units(normalise(str(v))) for s in product.skus for v in (s.spec or {}).values()]
     keyed = list(dict.fromkeys(w for w in words if w.strip()))

@@ -87,10 +87,16 @@ SPEC_QUESTION = re.compile(r"(颜色|色号|尺码|码数|尺寸|规格|型号|�
                            r"|(什么|哪些|哪几|几种|有没有).*(颜色|色号|尺码|码数|尺寸|规格|型号|大小|口味|款式|容量)")
 
 
+ASKS_IF_THERE_IS = re.compile(r"有没有|有吗|有木有|有没|还有|有.{0,6}的吗")
+
+
 @router.followup("ask_specs")
 def ask_specs(state: DialogState, msg: Msg) -> Turn | None:
     """「有什么颜色」「有哪些尺码」 about the product in focus: its specs, ready to pick one."""
-    if state.focus is None or not SPEC_QUESTION.search(msg.text) or msg.nlu.value("product"):
+    if state.focus is None or msg.nlu.value("product") or msg.nlu.value("category"):
+        return None
+    asks_for_spec = msg.nlu.value("spec") is not None and ASKS_IF_THERE_IS.search(msg.text) is not None
+    if not (SPEC_QUESTION.search(msg.text) or asks_for_spec):  # 「有什么颜色」 or 「有没有大号的」
         return None
     with msg.ctx.uow() as uow:
         item = catalog.product_detail(uow, state.focus)

@@ -60,5 +60,12 @@ def detail(state: DialogState, msg: Msg) -> Turn:
         with msg.ctx.reads() as uow:
             product = load_target(uow, state, msg)
     except Unresolved as why:
+        if why.reply == texts.NO_LIST and msg.inbound.kind == "text":  # 「有宝宝用的吗」: nothing shown yet, so search
+            from bot.dialogue.handlers.browse import product_list_turn
+
+            terms = render.search_terms(msg.text, msg.nlu.entities)
+            found = product_list_turn(state, msg, query=terms, quiet=True) if terms else None
+            if found is not None:
+                return found
         return Turn(state, TextReply(why.reply))
     return Turn(replace(state.settled(), focus=product.id), render.product_card(msg.ctx, product))

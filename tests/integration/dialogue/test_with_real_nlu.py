@@ -122,3 +122,18 @@ def test_a_weight_is_not_a_number_of_boxes(container: Container) -> None:
     chat = Chat(build_dialogue(container))
     assert "规格" in text_of(chat.say("买两斤橙子"))
     assert "×1" in text_of(chat.say("第一个"))
+
+
+def test_a_shoppers_word_for_a_category_finds_its_products(container: Container) -> None:
+    from commerce.catalog import services as catalog
+    from commerce.catalog.drafts import ProductDraft, SkuDraft
+
+    with container.db.uow() as uow:
+        catalog.upsert_product(uow, ProductDraft("DIAPER", "超薄纸尿裤", category_path="母婴/尿裤", skus=(
+            SkuDraft("DIAPER-L", 12900, {"尺码": "L"}, stock=5), SkuDraft("DIAPER-XL", 12900, {"尺码": "XL"}, stock=5))),
+            actor="t")
+        uow.commit()
+    chat = Chat(build_dialogue(container))
+    assert "超薄纸尿裤" in text_of(chat.say("有宝宝用的吗"))
+    chat.say("第一个")
+    assert "XL" in text_of(chat.say("有没有大号的"))
