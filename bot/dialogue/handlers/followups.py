@@ -102,3 +102,22 @@ def ask_specs(state: DialogState, msg: Msg) -> Turn | None:
         item = catalog.product_detail(uow, state.focus)
     return cart.choose_sku(state, msg, item, 1, None) if len(item.skus) > 1 else product.detail(
         state, msg.with_parse(Parse(text=msg.text, intent="product_detail", confidence=1.0)))
+
+
+BARE_SPEC_CHARS = 8
+
+
+@router.followup("bare_spec")
+def bare_spec(state: DialogState, msg: Msg) -> Turn | None:
+    """「M码」「黑色」「要XL的」 right after a product card: that spec of the product in focus
+    (added when it names one SKU, else the narrowed spec question)."""
+    if state.focus is None or len(msg.text) > BARE_SPEC_CHARS or msg.nlu.value("product"):
+        return None
+    if msg.nlu.value("spec") is None or msg.nlu.intent not in ("add_to_cart", "product_detail", "search_product"):
+        return None
+    with msg.ctx.reads() as uow:
+        item = catalog.product_detail(uow, state.focus)
+    if len(item.skus) < 2:
+        return None
+    spec_text, qty = cart.spec_in_text(msg, item, cart.quantity_of(msg))
+    return cart.choose_sku(state, msg, item, qty, spec_text or str(msg.nlu.value("spec")))

@@ -137,3 +137,20 @@ def test_a_shoppers_word_for_a_category_finds_its_products(container: Container)
     assert "超薄纸尿裤" in text_of(chat.say("有宝宝用的吗"))
     chat.say("第一个")
     assert "XL" in text_of(chat.say("有没有大号的"))
+
+
+def test_a_bare_size_after_a_product_card_narrows_to_that_size(container: Container) -> None:
+    from commerce.catalog import services as catalog
+    from commerce.catalog.drafts import ProductDraft, SkuDraft
+
+    with container.db.uow() as uow:
+        skus = tuple(SkuDraft(f"HOOD2-{c}-{s}", 12900, {"颜色": c, "尺码": s}, stock=5)
+                     for c in ("黑", "灰") for s in ("M", "XL"))
+        catalog.upsert_product(uow, ProductDraft("HOOD2", "连帽卫衣", category_path="服装", skus=skus), actor="t")
+        uow.commit()
+    chat = Chat(build_dialogue(container))
+    chat.say("卫衣")
+    chat.say("第一个")
+    narrowed = text_of(chat.say("M码"))
+    assert "黑 M" in narrowed and "灰 M" in narrowed and "XL" not in narrowed
+    assert "灰 M×1" in text_of(chat.say("灰色"))
