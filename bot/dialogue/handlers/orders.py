@@ -63,7 +63,8 @@ def order_status(state: DialogState, msg: Msg) -> Turn:
     if order.status == OrderStatus.PENDING_PAYMENT:
         body += "\n" + texts.PAY_AGAIN.format(url=msg.ctx.url(f"pay/{order.order_no}"))
     elif order.tracking_no:
-        body += "\n" + texts.TRACKING.format(carrier=order.carrier or "", tracking_no=order.tracking_no)
+        carrier = texts.CARRIER_NAMES.get(order.carrier or "", order.carrier or "")
+        body += "\n" + texts.TRACKING.format(carrier=carrier, tracking_no=order.tracking_no)
     return Turn(replace(state.settled(), orders=state.orders or (order.order_no,)), TextReply(body))
 
 
