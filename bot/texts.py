@@ -509,3 +509,9 @@ ERASED = "已删除你的个人信息：收货地址 {addresses} 个，订单收
 ERASED_KEPT = "还有 {n} 笔进行中的订单，结束后会自动删除收货信息。"
 CONSENT_WITHDRAWN = "已撤回同意并删除你的个人信息。{kept}下次下单时会重新征求你的同意。"
 ERASE_KEPT = "好的，你的信息保持不变～"
+
+
+# ---------------------------------------------------------------- pre-sale shipping questions
+SHIPPING_INFO = "运费：{first} 起，每多一件 +{extra}{free}。付款后一般 48 小时内发货，多数地区 2～4 天送达；发货后回复「查物流」随时看进度。"
+SHIPPING_FREE = "，满 {free_over} 包邮"
+SHIPPING_FREE_EXCEPT = "（{regions}除外）"

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import re
 
+from bot import texts
 from bot.dialogue.context import Msg, Turn
 from bot.dialogue.handlers import browse, cart, product
 from bot.dialogue.refs import bare_ordinal
 from bot.dialogue.render import index_entity
 from bot.dialogue.router import router
 from bot.dialogue.state import DialogState
+from bot.messages import TextReply
 from commerce.catalog import services as catalog
+from commerce.orders import policy as order_policy
 from nlu.types import Parse
 
 CHANGE = re.compile(r"换成|换个|换一个|改成|改为|改到|换")
@@ -121,3 +124,28 @@ def bare_spec(state: DialogState, msg: Msg) -> Turn | None:
         return None
     spec_text, qty = cart.spec_in_text(msg, item, cart.quantity_of(msg))
     return cart.choose_sku(state, msg, item, qty, spec_text or str(msg.nlu.value("spec")))
+
+
+SHIPPING_QUESTION = re.compile(r"发什么快递|哪家快递|用什么快递|什么快递|多久(?:能|可以)?(?:到|收到|发货)|几天(?:能|可以)?(?:到|收到)"
+                               r"|什么时候发货|何时发货|包邮|运费")
+
+
+ABOUT_AN_ORDER = re.compile(r"我的|我买的|订单|物流|到哪|单号")  # 「我的快递多久能到」 is tracking, not pre-sale
+
+
+@router.followup("shipping_question")
+def shipping_question(state: DialogState, msg: Msg) -> Turn | None:
+    """「包邮吗」「多久能到」「发什么快递」 before buying: the shop's shipping terms from the live template."""
+    if not SHIPPING_QUESTION.search(msg.text) or ABOUT_AN_ORDER.search(msg.text):
+        return None
+    if msg.nlu.value("order_no") or msg.nlu.value("tracking_no"):
+        return None
+    template = order_policy.current().shipping
+    free = ""
+    if template.free_over_fen is not None:
+        free = texts.SHIPPING_FREE.format(free_over=texts.yuan(template.free_over_fen))
+        if template.no_free_provinces:
+            free += texts.SHIPPING_FREE_EXCEPT.format(regions="、".join(sorted(template.no_free_provinces)))
+    rate = template.default
+    return Turn(state, TextReply(texts.SHIPPING_INFO.format(first=texts.yuan(rate.first_fen),
+                                                            extra=texts.yuan(rate.extra_fen), free=free)))

@@ -154,3 +154,15 @@ def test_a_bare_size_after_a_product_card_narrows_to_that_size(container: Contai
     narrowed = text_of(chat.say("M码"))
     assert "黑 M" in narrowed and "灰 M" in narrowed and "XL" not in narrowed
     assert "灰 M×1" in text_of(chat.say("灰色"))
+
+
+def test_shipping_questions_before_buying_get_the_shops_terms(container: Container) -> None:
+    chat = Chat(build_dialogue(container))
+    for question in ("包邮吗", "发什么快递", "多久能到"):
+        answer = text_of(chat.say(question))
+        assert "¥99.00 包邮" in answer and "新疆" in answer, question
+
+
+def test_asking_when_my_parcel_arrives_is_tracking_not_shipping_terms(container: Container) -> None:
+    chat = Chat(build_dialogue(container))
+    assert "包邮" not in text_of(chat.say("我的快递多久能到"))
