@@ -103,15 +103,20 @@ def test_the_first_product_without_a_list_shown_is_the_shops_best_seller(contain
     assert isinstance(reply, NewsReply) and "赣南脐橙" in reply.title
 
 
-def test_colour_and_size_in_one_sentence_pick_the_one_sku(container: Container) -> None:
+def seed_hoodie(container: Container, code: str, name: str) -> None:
+    """A hoodie sold in 黑/灰 × M/XL."""
     from commerce.catalog import services as catalog
     from commerce.catalog.drafts import ProductDraft, SkuDraft
 
     with container.db.uow() as uow:
-        skus = tuple(SkuDraft(f"HOOD-{c}-{s}", 12900, {"颜色": c, "尺码": s}, stock=5)
+        skus = tuple(SkuDraft(f"{code}-{c}-{s}", 12900, {"颜色": c, "尺码": s}, stock=5)
                      for c in ("黑", "灰") for s in ("M", "XL"))
-        catalog.upsert_product(uow, ProductDraft("HOOD", "纯棉连帽卫衣", category_path="服装", skus=skus), actor="t")
+        catalog.upsert_product(uow, ProductDraft(code, name, category_path="服装", skus=skus), actor="t")
         uow.commit()
+
+
+def test_colour_and_size_in_one_sentence_pick_the_one_sku(container: Container) -> None:
+    seed_hoodie(container, "HOOD", "纯棉连帽卫衣")
     chat = Chat(build_dialogue(container))
     chat.say("看看卫衣")
     chat.say("第一个")
@@ -140,14 +145,7 @@ def test_a_shoppers_word_for_a_category_finds_its_products(container: Container)
 
 
 def test_a_bare_size_after_a_product_card_narrows_to_that_size(container: Container) -> None:
-    from commerce.catalog import services as catalog
-    from commerce.catalog.drafts import ProductDraft, SkuDraft
-
-    with container.db.uow() as uow:
-        skus = tuple(SkuDraft(f"HOOD2-{c}-{s}", 12900, {"颜色": c, "尺码": s}, stock=5)
-                     for c in ("黑", "灰") for s in ("M", "XL"))
-        catalog.upsert_product(uow, ProductDraft("HOOD2", "连帽卫衣", category_path="服装", skus=skus), actor="t")
-        uow.commit()
+    seed_hoodie(container, "HOOD2", "连帽卫衣")
     chat = Chat(build_dialogue(container))
     chat.say("卫衣")
     chat.say("第一个")
