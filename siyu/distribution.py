@@ -77,16 +77,21 @@ def policy_from_settings(s: DistributionSettings) -> DistributionPolicy:
         policy.validate()
     except PolicyRejected as exc:
         raise SettingsError(f"配置错误 / invalid setting `distribution.{exc.field}`: {exc.reason}") from None
-    if policy.max_levels == 3:
-        log.warning("distribution: 3 commission levels configured (acknowledged) / 已配置三级佣金，合规检查会标记")
     return policy
 
 
 def register_subscriptions(settings: DistributionSettings) -> DistributionPolicy:
-    """Commission follows paid/delivered/refunded/cancelled orders inside their transaction (idempotent)."""
+    """Commission follows paid/delivered/refunded/cancelled orders inside their transaction (idempotent).
+
+    Called once per process by `boot()`, so this is where start-up warns about an acknowledged 3rd
+    level (`policy_from_settings` is pure: the wiring, the jobs and the CLI build the policy again).
+    """
     from commerce.distribution import subscriptions
 
     policy = policy_from_settings(settings)
+    if policy.max_levels == 3:
+        log.warning("distribution: a 3rd commission level is configured (acknowledged); the compliance report "
+                    "flags it / 已配置第三级佣金（商户已确认），合规检查将标记此项")
     subscriptions.register(lambda: policy)
     return policy
 

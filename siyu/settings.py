@@ -7,7 +7,6 @@ message naming the key (`SettingsError`).
 
 from __future__ import annotations
 
-import logging
 import os
 from pathlib import Path
 from typing import Any, Literal
@@ -199,12 +198,7 @@ class DistributionSettings(BaseModel):
             )
         if sum(lv.rate_bp for lv in self.levels) > 10000:
             raise ValueError("distribution.levels: rates sum over 100% / 各级佣金比例之和超过 100%")
-        if n == 3:
-            logging.getLogger("siyu").warning(
-                "distribution: a 3rd commission level is configured (acknowledged); the compliance report "
-                "flags it / 已配置第三级佣金（商户已确认），合规检查将标记此项"
-            )
-        return self
+        return self  # an acknowledged 3rd level is logged once at start-up (siyu.distribution)
 
 
 class PosterSettings(BaseModel):
