@@ -21,7 +21,7 @@ from bot.dialogue.state import DialogState, Waiting
 from bot.messages import ImageReply, Reply, TextReply
 from commerce.distribution import recruitment, training
 from commerce.distribution.binding import bind_referral, parse_scene
-from commerce.distribution.errors import DistributorSuspended, UnknownReferralCode
+from commerce.distribution.errors import DistributionDisabled, DistributorSuspended, UnknownReferralCode
 from commerce.distribution.model import BindingSource, DistributorStatus, VisitOutcome
 from commerce.distribution.policy import DistributionPolicy, JoinMode
 from commerce.distribution.recruitment import Application
@@ -31,6 +31,10 @@ log = logging.getLogger("bot.dialogue.distribution")
 FORM_RE = re.compile(r"^\s*([\u4e00-\u9fa5A-Za-z·]{2,20})[\s,，]+(1[3-9]\d{9})\s*$")
 INVITE_RE = re.compile(r"\b([2-9A-Z]{8})\b")
 ANSWERS_RE = re.compile(r"\d")
+JOIN_TOPIC_RE = re.compile(r"推广|分销|代理|推客|团长")
+JOIN_VERB_RE = re.compile(r"我要|我想|我也要|我也想|申请|报名|加入|成为")
+QUESTION_RE = re.compile(r"怎|如何|咋|什么|啥|吗|么|\?|？|多少|多久|哪|条件|门槛|要求|规则|能不能|可不可以|是不是|需不需要"
+                         r"|要不要|有没有|好处|收费|要钱|交钱|可以")
 
 
 @dataclass(frozen=True)
@@ -77,8 +81,8 @@ def _join(state: DialogState, msg: Msg, app: Application) -> Turn:
     return Turn(state.settled(), TextReply(welcome))
 
 
-@router.intent("become_distributor")
-@router.keyword("我想做推广", "我要做推广", "申请推广", "申请分销", "成为推广员", "加入推广", "做推广员", "我要推广")
+@router.keyword("我想做推广", "我要做推广", "申请推广", "申请分销", "成为推广员", "加入推广", "做推广员", "我要推广",
+                "我要当推广员", "我想当推广员", "申请成为推广员", "我要申请推广员", "我要成为推广员", "加入分销")
 def become_distributor(state: DialogState, msg: Msg) -> Turn:
     policy = ports().policy
     with msg.ctx.uow() as uow:
@@ -96,6 +100,33 @@ def become_distributor(state: DialogState, msg: Msg) -> Turn:
     if policy.mode == JoinMode.REVIEW:
         return Turn(state.ask(Waiting.DIST_FORM, invitation=invitation), TextReply(texts.DIST_ASK_FORM))
     return _join(state, msg, Application(invitation_code=invitation))
+
+
+def is_join_request(text: str) -> bool:
+    """「我要当推广员」「申请分销」: an explicit request to join — not a question about joining
+    (「怎么成为推广员」「做分销要钱吗」) nor a wish that names no role (「我想赚佣金」)."""
+    return bool(JOIN_TOPIC_RE.search(text) and JOIN_VERB_RE.search(text)) and not QUESTION_RE.search(text)
+
+
+@router.intent("become_distributor")
+def distribution_interest(state: DialogState, msg: Msg) -> Turn:
+    """The NLU's `become_distributor` is the topic: asking how to join, the rules, or asking to join.
+    Only an explicit request enrols (open mode joins at once); a question gets how it works and how to join."""
+    if is_join_request(msg.text):
+        return become_distributor(state, msg)
+    policy = ports().policy
+    with msg.ctx.uow() as uow:
+        existing = recruitment.find_by_openid(uow, msg.openid)
+        uow.commit()
+    if existing is not None and existing.status != DistributorStatus.REJECTED:
+        return become_distributor(state, msg)  # already one, applied or suspended: their status, nothing new
+    if not policy.enabled:
+        raise DistributionDisabled()
+    return Turn(state.settled(), TextReply(how_to_join_text(policy)))
+
+
+def how_to_join_text(policy: DistributionPolicy) -> str:
+    return texts.DIST_HOW_TO_JOIN.format(rules=rules_text(policy), join=texts.DIST_JOIN_HOW[policy.mode])
 
 
 def _invitation_in(text: str) -> str:
@@ -153,7 +184,14 @@ def referral_qr(state: DialogState, msg: Msg) -> Turn:
 
 @router.keyword("推广规则", "分销规则", "佣金规则", "推广说明")
 def rules(state: DialogState, msg: Msg) -> Turn:
-    return Turn(state.settled(), TextReply(rules_text(ports().policy)))
+    """The rules; someone who is not a distributor also hears that joining is free and how to join."""
+    policy = ports().policy
+    with msg.ctx.uow() as uow:
+        existing = recruitment.find_by_openid(uow, msg.openid)
+        uow.commit()
+    joined = existing is not None and existing.status != DistributorStatus.REJECTED
+    text = rules_text(policy) if joined or not policy.enabled else how_to_join_text(policy)
+    return Turn(state.settled(), TextReply(text))
 
 
 @router.keyword("培训", "学习", "推广培训", "下一课", "继续学习")

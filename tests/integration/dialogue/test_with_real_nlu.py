@@ -164,3 +164,16 @@ def test_shipping_questions_before_buying_get_the_shops_terms(container: Contain
 def test_asking_when_my_parcel_arrives_is_tracking_not_shipping_terms(container: Container) -> None:
     chat = Chat(build_dialogue(container))
     assert "包邮" not in text_of(chat.say("我的快递多久能到"))
+
+
+def test_asking_how_to_become_a_distributor_explains_and_only_a_request_enrols(container: Container) -> None:
+    """Open mode (人人分销): the NLU files both under become_distributor; the question must not enrol."""
+    from commerce.distribution.recruitment import find_by_openid
+
+    chat = Chat(build_dialogue(container))
+    for question in ("怎么成为推广员", "如何成为推广员", "成为推广员要钱吗", "怎么加入分销"):
+        answer = text_of(chat.say(question))
+        assert "完全免费" in answer and "「申请分销」" in answer, question
+    with container.db.uow() as uow:
+        assert find_by_openid(uow, chat.openid) is None
+    assert "恭喜你成为" in text_of(chat.say("我要当推广员"))

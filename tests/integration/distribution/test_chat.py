@@ -104,6 +104,47 @@ class TestJoinAndShare:
         assert "审核中" in a.text("我想做推广")
 
 
+ASKING = ("怎么成为推广员", "如何成为推广员", "做分销要钱吗", "推广员有什么要求", "分销规则", "我想赚佣金")
+ASKING_TO_JOIN = ("我要当推广员", "我想成为分销商", "申请成为推广员吧")
+
+
+class TestAskingAboutJoining:
+    """Open mode (人人分销): a question about joining is answered; only an explicit request enrols."""
+
+    @pytest.fixture
+    def nlu_dialogue(self, db: Database, ports: list[str]) -> Dialogue:
+        canned = {t: Parse(t, "become_distributor", 0.97) for t in ASKING + ASKING_TO_JOIN}
+        ctx = Ctx(db=db, interpreter=FakeInterpreter(canned), shop_name="测试小店",
+                  on_referral_scene=RecordingReferrals())
+        return Dialogue(ctx, StateStore(MemoryKV()))
+
+    @pytest.mark.parametrize("question", ASKING)
+    def test_a_question_gets_how_to_join_and_enrols_nobody(self, db: Database, nlu_dialogue: Dialogue,
+                                                           question: str) -> None:
+        answer = Talk(nlu_dialogue, "oQ").text(question)
+        assert "完全免费" in answer and "推广码" in answer and "【推广规则】" in answer and "10%" in answer
+        assert "「申请分销」" in answer and "「成为推广员」" in answer
+        with db.uow() as uow:
+            assert uow.session.scalar(select(Distributor)) is None
+
+    @pytest.mark.parametrize("request_", ASKING_TO_JOIN + ("申请分销", "成为推广员"))
+    def test_an_explicit_request_enrols(self, db: Database, nlu_dialogue: Dialogue, request_: str) -> None:
+        assert "恭喜你成为" in Talk(nlu_dialogue, "oJ").text(request_)
+        assert _code(db, "oJ")
+
+    def test_asking_after_joining_repeats_the_code_not_the_pitch(self, db: Database,
+                                                                 nlu_dialogue: Dialogue) -> None:
+        q = Talk(nlu_dialogue, "oQ")
+        assert "完全免费" in q.text("怎么成为推广员")
+        assert "恭喜" in q.text("成为推广员")
+        assert "已经是推广员" in q.text("怎么成为推广员")
+
+    def test_in_review_mode_the_answer_says_the_merchant_reviews(self, nlu_dialogue: Dialogue) -> None:
+        chat_ports.configure(replace(chat_ports.ports(), policy=DistributionPolicy(mode=JoinMode.REVIEW,
+                                                                                   auto_approve=False)))
+        assert "审核通过后开通" in Talk(nlu_dialogue, "oQ").text("怎么成为推广员")
+
+
 class TestMoney:
     def test_balance_withdrawal_and_its_bad_input(self, db: Database, dialogue: Dialogue,
                                                   ports: list[str]) -> None:

@@ -7,7 +7,6 @@ import pytest
 
 from commerce import events
 from siyu.container import boot
-
 from siyu.distribution import policy_from_settings
 from siyu.settings import DistributionSettings, SettingsError, load_settings
 
