@@ -397,6 +397,43 @@ DIST_BANK_NONE = "你还没有登记银行卡。回复「提现到银行卡」�
 DIST_BANK_DELETED = "已删除你登记的银行卡信息。之后提现到银行卡需要重新登记。"
 DIST_BANK_SHOW = "你登记的银行卡：{card}。回复「修改银行卡」更换，「删除银行卡」删除。"
 
+# WeChat change from ¥2,000: WeChat Pay checks the payee's real name (given to WeChat Pay → its own consent)
+DIST_NAME_ASK = (
+    "微信规定单笔到账 ≥ ¥2000 须核对收款人实名（这笔到账 {amount}）。\n"
+    "【个人信息提示】你的姓名仅提供给微信支付用于核对本人收款，加密保存供下次大额提现使用，可随时回复「删除实名」删除。\n"
+    "同意请直接发送与微信实名一致的姓名（例如：张三）；不同意回复「取消」（可改为提现 ¥2000 以下或提现到银行卡）。"
+)
+DIST_NAME_BAD = "姓名应为 2～20 个汉字或字母，并与微信实名一致，例如：张三。请重新发送，回复「取消」放弃。"
+DIST_NAME_REFUSED = "好的，未保存你的姓名，本次没有提现。可以提现 ¥2000 以下的金额，或回复「提现到银行卡」。"
+DIST_NAME_SAVED = "✅ 实名已加密保存（回复「删除实名」可删除）。\n"
+DIST_NAME_DELETED = "已删除你保存的实名信息。之后提现满 ¥2000 到微信零钱时会再询问。"
+DIST_NAME_NONE = "你没有保存过实名信息。"
+
+# payout finished (customer-service message from the worker)
+DIST_PAYOUT_PAID = "💰 提现已到账：{net} 已转入你的{method}（单号 {no}）。回复「我的佣金」查看余额。"
+DIST_PAYOUT_FAILED = (
+    "提现未成功：{amount}（{method}，单号 {no}）。\n原因：{reason}\n"
+    "这笔钱已全部退回你的可提现余额，可以回复「我的佣金」查看，处理好后重新「提现」。"
+)
+DIST_PAYOUT_METHODS = {"wechat": "微信零钱", "bank": "银行卡"}
+DIST_PAYOUT_FAIL_REASONS = {  # WeChat Pay transfer-bills fail_reason, and ours
+    "ACCOUNT_FROZEN": "你的微信支付账户被冻结，暂时不能收款",
+    "ACCOUNT_NOT_EXIST": "你的微信支付账户不存在或已注销",
+    "REAL_NAME_CHECK_FAIL": "你的微信还没有实名认证，请先在微信「我-服务-钱包」完成实名",
+    "NAME_NOT_CORRECT": "姓名与微信实名不一致，下次提现会请你重新填写",
+    "OPENID_INVALID": "收款账户无效",
+    "TRANSFER_QUOTA_EXCEED": "超出微信单笔转账限额",
+    "DAY_RECEIVED_QUOTA_EXCEED": "超出你今天在微信的收款限额",
+    "MONTH_RECEIVED_QUOTA_EXCEED": "超出你本月在微信的收款限额",
+    "DAY_RECEIVED_COUNT_EXCEED": "超出你今天在微信的收款次数",
+    "TRANSFER_RISK": "微信支付风控拦截了这笔转账",
+    "USER_CANCELLED": "你没有确认收款（已取消）",
+    "CANCELLED": "转账已撤销（超时未确认收款或被取消）",
+    "OVERDUE_CLOSE": "超过 24 小时未确认收款，转账已关闭",
+    "REAL_NAME_MISSING": "满 ¥2000 的提现需要实名，但你的实名信息已删除",
+    "rejected by merchant": "商家未通过这笔提现",
+}
+
 for _error, _text in {
     dist_errors.DistributionDisabled: "本店暂未开放推广员功能～",
     dist_errors.NotADistributor: DIST_NOT_YET,
@@ -429,6 +466,16 @@ def dist_money_error_text(err: CommerceError) -> str:
     if template is None:
         return error_text(err)
     return template.format(**{k: yuan(v) for k, v in vars(err).items() if k.endswith("_fen")})
+
+def payout_finished_text(payout: Any) -> str:
+    """A payout's end, for the distributor: what arrived where, or why not and that the money is back."""
+    method = DIST_PAYOUT_METHODS.get(str(payout.method), str(payout.method))
+    if str(payout.state) == "paid":
+        return DIST_PAYOUT_PAID.format(net=yuan(payout.net_fen), method=method, no=payout.payout_no)
+    reason = DIST_PAYOUT_FAIL_REASONS.get(payout.reason) or payout.reason or "转账失败"
+    return DIST_PAYOUT_FAILED.format(amount=yuan(payout.amount_fen), method=method, no=payout.payout_no,
+                                     reason=reason)
+
 
 DIST_SCENE_NOTES = {
     "self": "（这是你自己的推广码哦，自己扫码不会绑定～）",

@@ -69,6 +69,15 @@ class OrderRefunded:
 
 
 @dataclass(frozen=True)
+class PayoutFinished:
+    """A payout reached paid or failed (a failed one's money is back in the balance)."""
+
+    payout_no: str
+    openid: str
+    paid: bool
+
+
+@dataclass(frozen=True)
 class LowStock:
     sku_id: int
     sku_code: str

@@ -105,10 +105,17 @@ class DistributionWiring:
 
     @cached_property
     def payout_gateway(self) -> Any:
-        from siyu.adapters.transfer_bills import TransferBillsGateway
+        """`PayoutGateway` + `parse_finished`: wechatpayv3's transfer-bills with pay.adapter=wechatpay, else
+        the sandbox imitation over the payments adapter's signed client."""
+        from siyu.adapters.transfer_bills import TransferBillsGateway, TransferScene
 
-        notify = self.c.settings.public_base_url.rstrip("/") + PAYOUT_NOTIFY
-        return TransferBillsGateway(self.c.pay_gateway, notify)
+        s = self.c.settings
+        notify = s.public_base_url.rstrip("/") + PAYOUT_NOTIFY
+        if s.pay.adapter == "wechatpay":
+            from siyu.adapters.wechatpay_transfer import WechatPayTransferGateway
+
+            return WechatPayTransferGateway.from_settings(s, notify)
+        return TransferBillsGateway(self.c.pay_gateway, notify, TransferScene.from_settings(s.pay.transfer))
 
     def on_referral_scene(self, openid: str, scene: str) -> None:
         """The dialogue's hook for subscribe-with-scene and SCAN: bind if the scene is a referral code."""

@@ -67,8 +67,25 @@ class WechatSettings(BaseModel):
         return v
 
 
+class TransferReportInfo(BaseModel):
+    info_type: str = Field(min_length=1)
+    info_content: str = Field(min_length=1, max_length=32)
+
+
+class TransferSettings(BaseModel):
+    """Merchant transfer (商家转账, transfer-bills) of distributor payouts to WeChat change."""
+
+    scene_id: str = "1005"  # 佣金报酬
+    user_recv_perception: str = "劳务报酬"
+    scene_report_infos: list[TransferReportInfo] = Field(default_factory=lambda: [
+        TransferReportInfo(info_type="岗位类型", info_content="推广员"),
+        TransferReportInfo(info_type="报酬说明", info_content="商品推广佣金"),
+    ])
+
+
 class PaySettings(BaseModel):
     adapter: Literal["sandbox", "wechatpay"] = "sandbox"
+    api_base: str = "https://api.mch.weixin.qq.com"  # adapter=wechatpay only
     mchid: str = "1900000001"
     apiv3_key: str = "siyu-sandbox-apiv3-key-32-bytes!"  # 32 ASCII bytes
     merchant_serial_no: str = ""
@@ -77,6 +94,7 @@ class PaySettings(BaseModel):
     platform_public_key_id: str = ""
     notify_url: str = ""  # empty = {public_base_url}/pay/notify
     timestamp_tolerance_seconds: int = Field(300, ge=1)
+    transfer: TransferSettings = Field(default_factory=TransferSettings)
 
     @field_validator("apiv3_key")
     @classmethod

@@ -49,6 +49,7 @@ class Waiting(StrEnum):
     BANK_HOLDER = "bank_holder"  # bank-card form: holder name (data: amount)
     BANK_NAME = "bank_name"  # bank-card form: bank (data: amount, holder)
     BANK_CARD = "bank_card"  # bank-card form: card number (data: amount, holder, bank)
+    PAYOUT_NAME = "payout_name"  # ¥2,000+ to WeChat change: notice shown, waiting for the real name (data: amount)
 
 
 @dataclass(frozen=True)

@@ -104,6 +104,14 @@ class BankAccountInUse(CommerceError):
         self.payout_no = payout_no
 
 
+class RealNameRequired(CommerceError):
+    """A WeChat-change payout of this size needs the payee's real name (WeChat Pay: from ¥2,000)."""
+
+    def __init__(self, amount_fen: int) -> None:
+        super().__init__(f"a transfer of {amount_fen} fen needs the payee's real name")
+        self.amount_fen = amount_fen
+
+
 class TrainingRequired(CommerceError):
     def __init__(self, remaining: int) -> None:
         super().__init__(f"finish the basic training first ({remaining} lessons left)")

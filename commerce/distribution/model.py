@@ -45,6 +45,10 @@ class Distributor(IdMixin, TimestampMixin, Base):
     real_name: Mapped[str | None] = mapped_column(EncryptedString, nullable=True)
     phone: Mapped[str | None] = mapped_column(EncryptedString, nullable=True)
     consent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # WeChat Pay checks the payee's real name on transfers from ¥2,000: collected by chat with its own
+    # consent (PIPL 23: given to WeChat Pay), kept for the next one, erased with the rest
+    payout_real_name: Mapped[str | None] = mapped_column(EncryptedString, nullable=True)
+    payout_name_consent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     applied_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
     approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     suspended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

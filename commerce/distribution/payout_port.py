@@ -13,6 +13,14 @@ from typing import Protocol
 TRANSFER_SUCCESS = "SUCCESS"
 TRANSFER_FAILED_STATES = frozenset({"FAIL", "CANCELLED"})
 SCENE_COMMISSION = "1005"  # 佣金报酬
+# WeChat Pay: the payee's real name (`user_name`, RSA-encrypted) is required from ¥2,000 and refused below ¥0.30
+USER_NAME_REQUIRED_FROM_FEN = 200_000
+USER_NAME_ALLOWED_FROM_FEN = 30
+NAME_CHECK_FAILED = frozenset({"NAME_NOT_CORRECT", "REAL_NAME_CHECK_FAIL"})  # fail_reason: ask the name again
+
+
+def needs_user_name(amount_fen: int) -> bool:
+    return amount_fen >= USER_NAME_REQUIRED_FROM_FEN
 
 
 @dataclass(frozen=True)

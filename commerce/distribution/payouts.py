@@ -14,6 +14,7 @@ from datetime import UTC, datetime, time
 
 from sqlalchemy import func, select
 
+from commerce import events
 from commerce.clock import CHINA_TZ, now
 from commerce.db import UnitOfWork
 from commerce.distribution import recruitment
@@ -24,6 +25,7 @@ from commerce.distribution.errors import (
     CallbackRejected,
     DailyCapExceeded,
     InsufficientBalance,
+    RealNameRequired,
     TrainingRequired,
 )
 from commerce.distribution.ledger import add_entries, balances, lock_distributor
@@ -31,16 +33,20 @@ from commerce.distribution.ledger_model import CommissionEntry, EntryReason, Ent
 from commerce.distribution.model import Distributor
 from commerce.distribution.payout_model import BankAccount, Payout, PayoutMethod, PayoutState
 from commerce.distribution.payout_port import (
+    NAME_CHECK_FAILED,
     TRANSFER_FAILED_STATES,
     TRANSFER_SUCCESS,
     PayoutGateway,
     TransferFinished,
     TransferRequest,
+    needs_user_name,
 )
 from commerce.distribution.policy import DistributionPolicy
 from commerce.distribution.training import basics_remaining
 from commerce.errors import ConsentRequired, NotFound
 from commerce.money import apply_rate_bp
+
+REAL_NAME_MISSING = "REAL_NAME_MISSING"  # a payout's reason when the saved name was erased before the transfer
 
 
 def _day_start() -> datetime:
@@ -85,6 +91,8 @@ def withdraw(
         raise BankAccountRequired()
     amount = _check_amount(uow, d, amount_fen, policy)
     fee = apply_rate_bp(amount, policy.withdraw_fee_bp)
+    if method == PayoutMethod.WECHAT and needs_user_name(amount - fee) and not d.payout_real_name:
+        raise RealNameRequired(amount - fee)
     payout = Payout(payout_no="PO" + now().astimezone(CHINA_TZ).strftime("%Y%m%d") + secrets.token_hex(6).upper(),
                     distributor_id=d.id, openid=openid, method=method, amount_fen=amount, fee_fen=fee,
                     net_fen=amount - fee, bank_account_id=bank.id if bank else None, requested_at=now(),
@@ -123,6 +131,17 @@ def fail_payout(uow: UnitOfWork, payout: Payout, reason: str) -> Payout:
         distributor_id=payout.distributor_id, amount_fen=payout.amount_fen, state=EntryState.SETTLED,
         reason=EntryReason.PAYOUT_REVERSAL, idempotency_key=f"v:{payout.payout_no}", ref=payout.payout_no,
         note=reason[:255])])
+    if reason in NAME_CHECK_FAILED:  # WeChat Pay says the name is wrong: ask again next time
+        d = uow.session.get(Distributor, payout.distributor_id)
+        if d is not None:
+            d.payout_real_name = d.payout_name_consent_at = None
+    events.publish(uow, events.PayoutFinished(payout.payout_no, payout.openid, paid=False))
+    return payout
+
+
+def _paid(uow: UnitOfWork, payout: Payout) -> Payout:
+    payout.transition_to(PayoutState.PAID)
+    events.publish(uow, events.PayoutFinished(payout.payout_no, payout.openid, paid=True))
     return payout
 
 
@@ -131,15 +150,25 @@ def reject_payout(uow: UnitOfWork, payout_no: str, reason: str) -> Payout:
 
 
 def start_transfer(uow: UnitOfWork, gateway: PayoutGateway, payout_no: str, remark: str) -> Payout:
-    """approved WeChat payout → processing (the user then confirms in WeChat)."""
+    """approved WeChat payout → processing (the user then confirms in WeChat); from ¥2,000 with the saved
+    real name (WeChat refuses the bill without it)."""
     payout = find_payout(uow, payout_no, lock=True)
     if payout.state != PayoutState.APPROVED or payout.method != PayoutMethod.WECHAT:
         return payout
-    accepted = gateway.create_transfer(TransferRequest(payout.payout_no, payout.openid, payout.net_fen, remark))
+    user_name = None
+    if needs_user_name(payout.net_fen):
+        d = uow.session.get(Distributor, payout.distributor_id)
+        user_name = d.payout_real_name if d is not None else None
+        if not user_name:  # erased since the request: WeChat would refuse the bill
+            return fail_payout(uow, payout, REAL_NAME_MISSING)
+    accepted = gateway.create_transfer(TransferRequest(payout.payout_no, payout.openid, payout.net_fen, remark,
+                                                       user_name))
     if accepted.state in TRANSFER_FAILED_STATES:
         return fail_payout(uow, payout, accepted.fail_reason or accepted.state)
-    payout.transition_to(PayoutState.PROCESSING)
+    payout.transition_to(PayoutState.PROCESSING)  # WAIT_USER_CONFIRM (package_info), ACCEPTED, PROCESSING…
     payout.transfer_bill_no, payout.package_info = accepted.transfer_bill_no, accepted.package_info[:512]
+    if accepted.state == TRANSFER_SUCCESS:  # a scene without user confirmation can finish at once
+        _paid(uow, payout)
     return payout
 
 
@@ -152,10 +181,27 @@ def apply_transfer_result(uow: UnitOfWork, result: TransferFinished) -> Payout:
         return payout
     if result.state == TRANSFER_SUCCESS:
         payout.transfer_bill_no = result.transfer_bill_no or payout.transfer_bill_no
-        payout.transition_to(PayoutState.PAID)
+        _paid(uow, payout)
     elif result.state in TRANSFER_FAILED_STATES:
         fail_payout(uow, payout, result.fail_reason or result.state)
     return payout
+
+
+def save_payout_name(uow: UnitOfWork, openid: str, real_name: str, *, consent: bool) -> Distributor:
+    """The payee's real name for WeChat-change payouts from ¥2,000 (given to WeChat Pay: its own consent)."""
+    if not consent:
+        raise ConsentRequired("real name for WeChat Pay transfers")
+    d = recruitment.active_by_openid(uow, openid)
+    d.payout_real_name, d.payout_name_consent_at = real_name.strip(), now()
+    return d
+
+
+def forget_payout_name(uow: UnitOfWork, openid: str) -> bool:
+    """Delete the saved payout name (PIPL 47); False if there was none."""
+    d = recruitment.active_by_openid(uow, openid)
+    had = bool(d.payout_real_name)
+    d.payout_real_name = d.payout_name_consent_at = None
+    return had
 
 
 def save_bank_account(
@@ -211,9 +257,7 @@ def bank_batch(uow: UnitOfWork) -> list[tuple[Payout, BankAccount]]:
 
 
 def mark_paid(uow: UnitOfWork, payout_no: str) -> Payout:
-    payout = find_payout(uow, payout_no, lock=True)
-    payout.transition_to(PayoutState.PAID)
-    return payout
+    return _paid(uow, find_payout(uow, payout_no, lock=True))
 
 
 def payouts_for(uow: UnitOfWork, distributor_id: int, limit: int = 10) -> list[Payout]:

@@ -65,6 +65,7 @@ def _distributor(uow: UnitOfWork, c: Customer, m: _Mask) -> dict[str, Any] | Non
         return None
     accounts = uow.session.scalars(select(BankAccount).where(BankAccount.distributor_id == d.id).order_by(BankAccount.id))
     return {"code": d.code, "status": d.status, "real_name": m.name(d.real_name), "phone": m.phone(d.phone),
+            "payout_real_name": m.name(d.payout_real_name),
             "bank_accounts": [{"holder_name": m.name(b.holder_name), "card_no": m.card(b.card_no),
                                "bank_name": b.bank_name, "active": b.active} for b in accounts]}
 

@@ -63,7 +63,8 @@ def _clear_distributor(uow: UnitOfWork, customer: Customer) -> tuple[bool, int]:
     d = uow.session.scalar(select(Distributor).where(Distributor.customer_id == customer.id))
     if d is None:
         return False, 0
-    d.real_name = d.phone = None
+    d.real_name = d.phone = d.payout_real_name = None
+    d.payout_name_consent_at = None
     needed = set(uow.session.scalars(select(Payout.bank_account_id).where(
         Payout.distributor_id == d.id, Payout.method == PayoutMethod.BANK, Payout.state.in_(OPEN_PAYOUTS))))
     kept = 0

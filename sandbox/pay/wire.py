@@ -80,6 +80,29 @@ def callback(
     return headers, body
 
 
+def signed_response_headers(key: rsa.RSAPrivateKey, serial: str, body: bytes, now: float) -> dict[str, str]:
+    """WeChat Pay signs its API responses like its callbacks (the SDKs refuse an unsigned 2xx)."""
+    ts, nc = str(int(now)), nonce()
+    return {
+        "Content-Type": "application/json; charset=utf-8",
+        "Wechatpay-Timestamp": ts,
+        "Wechatpay-Nonce": nc,
+        "Wechatpay-Signature": sign(key, f"{ts}\n{nc}\n{body.decode()}\n"),
+        "Wechatpay-Serial": serial,
+        "Wechatpay-Signature-Type": SIGNATURE_TYPE,
+    }
+
+
+def decrypt_sensitive(key: rsa.RSAPrivateKey, ciphertext: str) -> str | None:
+    """A field the merchant encrypted with our public key (RSA-OAEP, SHA-1, as WeChat Pay v3 specifies)."""
+    try:
+        plain = key.decrypt(base64.b64decode(ciphertext),
+                            padding.OAEP(mgf=padding.MGF1(hashes.SHA1()), algorithm=hashes.SHA1(), label=None))
+        return plain.decode()
+    except (ValueError, TypeError, UnicodeDecodeError):
+        return None
+
+
 def verify_request(public_pem: bytes, authorization: str, method: str, path: str, body: str) -> str | None:
     """None if the merchant's request signature is valid, else the reason."""
     scheme, _, rest = authorization.partition(" ")

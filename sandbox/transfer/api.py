@@ -9,7 +9,7 @@ import secrets
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from sandbox.pay import wire
@@ -24,15 +24,11 @@ EVENT = "MCHTRANSFER.BILL.FINISHED"
 SIMULATED_FAILURE = "ACCOUNT_FROZEN"
 PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1"><title>确认收款</title></head><body>
-<h1>商家转账 · 确认收款</h1><p>{remark}</p><p>金额 <b>¥{yuan}</b>（{state}）</p>
+<h1>商家转账 · 确认收款</h1><p>{remark}</p><p>金额 <b>¥{yuan}</b>（{state}）</p>{payee}
 <form method="post"><input type="hidden" name="action" value="confirm"><button>确认收款</button></form>
 <form method="post"><input type="hidden" name="action" value="fail"><button>模拟失败（账户异常）</button></form>
 <form method="post"><input type="hidden" name="action" value="cancel"><button>不收款</button></form>
 </body></html>"""
-
-
-def _error(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse({"code": code, "message": message}, status_code=status)
 
 
 class TransferSandbox:
@@ -45,11 +41,30 @@ class TransferSandbox:
     def _now(self) -> str:
         return wire.rfc3339(self.config.clock())
 
-    def create(self, data: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    def _json(self, status: int, body: dict[str, Any]) -> Response:
+        """A signed JSON answer, as WeChat Pay gives (Wechatpay-Signature over ts, nonce and body)."""
+        raw = json.dumps(body, ensure_ascii=False).encode()
+        headers = wire.signed_response_headers(self.key, self.config.platform_public_key_id, raw, self.config.clock())
+        return Response(raw, status_code=status, headers=headers)
+
+    def _error(self, status: int, code: str, message: str) -> Response:
+        return self._json(status, {"code": code, "message": message})
+
+    def _user_name(self, data: dict[str, Any], serial: str) -> tuple[str, str]:
+        """(decrypted name, problem): encrypted with our public key, named by the Wechatpay-Serial header."""
+        if not data.get("user_name"):
+            return "", ""
+        if serial != self.config.platform_public_key_id:
+            return "", "Wechatpay-Serial 与加密敏感信息所用的微信支付公钥ID不一致"
+        name = wire.decrypt_sensitive(self.key, str(data["user_name"]))
+        return (name, "") if name else ("", "user_name 解密失败，请使用微信支付公钥 RSA-OAEP 加密")
+
+    def create(self, data: dict[str, Any], serial: str = "") -> tuple[int, dict[str, Any]]:
         """The transfer-bills call, in-process (the HTTP route wraps it)."""
         problem = validate_bill(data)
-        if problem:
-            return 400, {"code": "PARAM_ERROR", "message": problem}
+        user_name, name_problem = ("", "") if problem else self._user_name(data, serial)
+        if problem or name_problem:
+            return 400, {"code": "PARAM_ERROR", "message": problem or name_problem}
         with self.store.lock:
             bill = self.store.bills.get(data["out_bill_no"])
             if bill is not None and (bill.openid, bill.transfer_amount) != (data["openid"], data["transfer_amount"]):
@@ -58,7 +73,7 @@ class TransferSandbox:
                 bill = Bill(out_bill_no=data["out_bill_no"], transfer_bill_no="1330" + secrets.token_hex(12),
                             appid=data["appid"], mch_id=self.config.mchid, openid=data["openid"],
                             transfer_amount=data["transfer_amount"], transfer_remark=data["transfer_remark"],
-                            notify_url=data.get("notify_url", ""), create_time=self._now())
+                            notify_url=data.get("notify_url", ""), create_time=self._now(), user_name=user_name)
                 self.store.bills[bill.out_bill_no] = bill
         package = base64.b64encode(json.dumps({"bill": bill.out_bill_no}).encode()).decode()
         return 200, {"out_bill_no": bill.out_bill_no, "transfer_bill_no": bill.transfer_bill_no,
@@ -88,7 +103,7 @@ class TransferSandbox:
             return None
         path = request.url.path[len(self.config.mount_path):]
         reason = wire.verify_request(pem, request.headers.get("authorization", ""), request.method, path, body)
-        return _error(401, "SIGN_ERROR", reason) if reason else None
+        return self._error(401, "SIGN_ERROR", reason) if reason else None
 
     async def create_route(self, request: Request) -> Response:
         raw = await request.body()
@@ -98,13 +113,13 @@ class TransferSandbox:
         try:
             data = json.loads(raw or b"{}")
         except ValueError:
-            return _error(400, "PARAM_ERROR", "body is not JSON")
-        status, body = self.create(data if isinstance(data, dict) else {})
-        return JSONResponse(body, status_code=status)
+            return self._error(400, "PARAM_ERROR", "body is not JSON")
+        status, body = self.create(data if isinstance(data, dict) else {}, request.headers.get("wechatpay-serial", ""))
+        return self._json(status, body)
 
     async def query_route(self, request: Request) -> Response:
         bill = self.store.bills.get(request.path_params["out_bill_no"])
-        return JSONResponse(bill.public()) if bill else _error(404, "NOT_FOUND", "单据不存在")
+        return self._json(200, bill.public()) if bill else self._error(404, "NOT_FOUND", "单据不存在")
 
     async def cancel_route(self, request: Request) -> Response:
         return await self._decide(request.path_params["out_bill_no"], "cancel", as_json=True)
@@ -117,18 +132,21 @@ class TransferSandbox:
             form = await request.form()
             return await self._decide(bill.out_bill_no, str(form.get("action", "confirm")), as_json=False)
         yuan = f"{bill.transfer_amount // 100}.{bill.transfer_amount % 100:02d}"
-        return HTMLResponse(PAGE.format(remark=html.escape(bill.transfer_remark), yuan=yuan, state=bill.state))
+        payee = f"<p>收款人实名：{html.escape(bill.user_name[:1])}{'*' * (len(bill.user_name) - 1)}</p>" \
+            if bill.user_name else ""
+        return HTMLResponse(PAGE.format(remark=html.escape(bill.transfer_remark), yuan=yuan, state=bill.state,
+                                        payee=payee))
 
     async def _decide(self, out_bill_no: str, action: str, *, as_json: bool) -> Response:
         before = self.store.bills.get(out_bill_no)
         was_final = before is not None and before.state in FINAL_STATES
         bill = self.finish(out_bill_no, action)
         if bill is None:
-            return _error(404, "NOT_FOUND", "单据不存在")
+            return self._error(404, "NOT_FOUND", "单据不存在")
         if not was_final and bill.notify_url:
             await self.notifier.deliver(self.notice(bill))
         if as_json:
-            return JSONResponse(bill.public())
+            return self._json(200, bill.public())
         return HTMLResponse(f"<p>{'已收款' if bill.state == 'SUCCESS' else '未收款'}（{bill.state}）</p>")
 
     def routes(self) -> list[BaseRoute]:

@@ -37,10 +37,11 @@ class V3HttpGateway:
         self.refund_notify_url = refund_notify_url
         self._client = client or httpx.Client(timeout=10)
 
-    def _call(self, method: str, path: str, payload: dict[str, Any] | None = None) -> httpx.Response:
+    def _call(self, method: str, path: str, payload: dict[str, Any] | None = None,
+              headers: dict[str, str] | None = None) -> httpx.Response:
         body = json.dumps(payload, ensure_ascii=False) if payload is not None else ""
-        headers = {"Authorization": self.signer.authorization(method, path, body), "Accept": "application/json",
-                   "Content-Type": "application/json"}
+        headers = {**(headers or {}), "Authorization": self.signer.authorization(method, path, body),
+                   "Accept": "application/json", "Content-Type": "application/json"}
         try:
             resp = self._client.request(method, self.base_url + path, content=body.encode(), headers=headers)
         except httpx.HTTPError as exc:

@@ -25,6 +25,24 @@ from siyu.adapters.wechatpay_v3 import V3CallbackOpener, load_public_key
 from siyu.settings import Settings
 
 
+def build_wxpay(settings: Settings) -> WeChatPay:
+    """wechatpayv3's client in public-key mode (no network), at `pay.api_base`."""
+    pay = settings.pay
+    missing = [k for k in ("merchant_serial_no", "merchant_private_key_file", "platform_public_key_file",
+                           "platform_public_key_id") if not getattr(pay, k)]
+    if missing:
+        raise ValueError(f"pay.adapter=wechatpay needs pay.{', pay.'.join(missing)} / 真实支付缺少配置")
+    wxpay = WeChatPay(
+        wechatpay_type=WeChatPayType.JSAPI, mchid=pay.mchid, private_key=Path(pay.merchant_private_key_file).read_text(),
+        cert_serial_no=pay.merchant_serial_no, appid=settings.wechat.app_id, apiv3_key=pay.apiv3_key,
+        notify_url=settings.pay_notify_url, public_key=Path(pay.platform_public_key_file).read_text(),
+        public_key_id=pay.platform_public_key_id,
+    )
+    # wechatpayv3 (2.0.x) has no base-URL parameter; its Core keeps the host in `_gate_way`.
+    wxpay._core._gate_way = pay.api_base.rstrip("/")
+    return wxpay
+
+
 class WechatPayGateway:
     def __init__(self, wxpay: Any, *, appid: str, opener: V3CallbackOpener, notify_url: str,
                  refund_notify_url: str) -> None:
@@ -37,17 +55,8 @@ class WechatPayGateway:
     @classmethod
     def from_settings(cls, settings: Settings) -> WechatPayGateway:
         pay = settings.pay
-        missing = [k for k in ("merchant_serial_no", "merchant_private_key_file", "platform_public_key_file",
-                               "platform_public_key_id") if not getattr(pay, k)]
-        if missing:
-            raise ValueError(f"pay.adapter=wechatpay needs pay.{', pay.'.join(missing)} / 真实支付缺少配置")
-        private_pem = Path(pay.merchant_private_key_file).read_text()
+        wxpay = build_wxpay(settings)
         public_pem = Path(pay.platform_public_key_file).read_text()
-        wxpay = WeChatPay(
-            wechatpay_type=WeChatPayType.JSAPI, mchid=pay.mchid, private_key=private_pem,
-            cert_serial_no=pay.merchant_serial_no, appid=settings.wechat.app_id, apiv3_key=pay.apiv3_key,
-            notify_url=settings.pay_notify_url, public_key=public_pem, public_key_id=pay.platform_public_key_id,
-        )
         opener = V3CallbackOpener(load_public_key(public_pem.encode()), pay.apiv3_key, pay.platform_public_key_id,
                                   pay.timestamp_tolerance_seconds)
         notify = settings.pay_notify_url

@@ -97,6 +97,8 @@ def upgrade() -> None:
     sa.Column('real_name', commerce.privacy.crypto.EncryptedString(), nullable=True),
     sa.Column('phone', commerce.privacy.crypto.EncryptedString(), nullable=True),
     sa.Column('consent_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('payout_real_name', commerce.privacy.crypto.EncryptedString(), nullable=True),
+    sa.Column('payout_name_consent_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('applied_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('approved_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('suspended_at', sa.DateTime(timezone=True), nullable=True),
