@@ -1,7 +1,7 @@
 """Domain events → messages to the user, sent after the transaction commits, through the worker.
 
 Registered once per web process by `siyu.app.create_app`: the payment callback
-arrives there.  The send itself runs as a worker task (`worker.notify_order_paid`)
+(and the transfer-bills callback that finishes a payout) arrives there.  The send itself runs as a worker task (`worker.notify_order_paid`)
 so a slow WeChat API never holds the pay callback, and a retried callback sends
 one message (the task is idempotent per order).
 """
@@ -23,6 +23,7 @@ def register(c: Any) -> None:
     _container = c
     events.subscribe(events.OrderPaid, _on_paid)
     events.subscribe(events.LowStock, _on_low_stock)
+    events.subscribe(events.PayoutFinished, _on_payout_finished)
 
 
 def _on_paid(uow: UnitOfWork, event: events.OrderPaid) -> None:
@@ -39,6 +40,14 @@ def _send_paid(c: Any, event: events.OrderPaid) -> None:
         c.task_dispatcher.dispatch("worker.notify_order_paid", [event.openid, event.order_no])
     except Exception:  # noqa: BLE001 - the payment is committed; a lost notice is logged, never raised
         log.exception("could not queue the payment notice for %s", event.order_no)
+
+
+def _on_payout_finished(uow: UnitOfWork, event: events.PayoutFinished) -> None:
+    """Paid or failed (money back): the distributor hears it from the worker (`worker.notify_payout_finished`)."""
+    c = _container
+    if c is not None:
+        args = [event.openid, event.payout_no]
+        uow.after_commit(lambda: c.task_dispatcher.dispatch("worker.notify_payout_finished", args))
 
 
 def _on_low_stock(uow: UnitOfWork, event: events.LowStock) -> None:

@@ -1,4 +1,4 @@
-"""Order notifications to the buyer by customer-service message (payment confirmed, shipped…)."""
+"""Notifications by customer-service message: the buyer's payment, a distributor's payout, low stock."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from typing import Any
 from celery import shared_task
 
 from bot.messages import TextReply
-from bot.texts import low_stock_text, payment_confirmed_text
+from bot.texts import low_stock_text, payment_confirmed_text, payout_finished_text
+from commerce.distribution import payouts
 from commerce.orders import services as orders
 from worker.errors import RETRY_POLICY
 from worker.idempotency import once
@@ -26,6 +27,17 @@ def notify_order_paid(openid: str, order_no: str) -> bool:
     text = payment_confirmed_text(order)
     return once(rt.kv, f"notify:paid:{order_no}", lambda: rt.outbound.deliver(openid, TextReply(text),
                                                                              purpose="order_paid"))
+
+
+@shared_task(name="worker.notify_payout_finished", acks_late=True, **RETRY_POLICY)  # type: ignore[misc]
+def notify_payout_finished(openid: str, payout_no: str) -> bool:
+    """Tell the distributor their payout was paid, or failed and went back to the balance; once per payout."""
+    rt: Any = runtime()
+    with rt.db.uow() as uow:
+        payout = payouts.find_payout(uow, payout_no)
+        text = payout_finished_text(payout)
+    return once(rt.kv, f"notify:payout:{payout_no}", lambda: rt.outbound.deliver(openid, TextReply(text),
+                                                                                purpose="payout"))
 
 
 @shared_task(name="worker.notify_low_stock", acks_late=True, **RETRY_POLICY)  # type: ignore[misc]

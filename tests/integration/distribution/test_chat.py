@@ -23,7 +23,7 @@ from tests.unit.dialogue.fakes import FakeInterpreter, RecordingReferrals
 
 LESSON = Lesson("rules", "推广规则", "成为推广员永远免费。",
                 quiz=(QuizQuestion("要交费吗？", ("要", "不要"), 1), QuizQuestion("按什么计佣？", ("人数", "销售"), 1)))
-CANNED = {t: Parse(t, "withdraw", 0.99) for t in ("提现 5", "提现 100", "提现 0.5", "提现3万")}
+CANNED = {t: Parse(t, "withdraw", 0.99) for t in ("提现 5", "提现 100", "提现 0.5", "提现3万", "提现 2500")}
 
 
 class Talk:
@@ -160,6 +160,24 @@ class TestMoney:
         with db.uow() as uow:
             assert balances(uow, b_dist.id).withdrawable_fen == 0
             assert {p.state for p in uow.session.scalars(select(Payout))} == {PayoutState.APPROVED}
+
+    def test_a_2000_yuan_withdrawal_to_wechat_asks_the_real_name_once_with_its_notice(
+            self, db: Database, dialogue: Dialogue, ports: list[str]) -> None:
+        settled_balance(db, 3_000_000)  # oB: ¥3,000 withdrawable
+        b = Talk(dialogue, "oB")
+        ask = b.text("提现 2500")
+        assert "¥2500.00" in ask and "微信支付" in ask and "删除实名" in ask and "取消" in ask
+        assert "未保存你的姓名" in b.text("取消")
+        b.text("提现 2500")
+        assert "2～20 个汉字" in b.text("张")
+        done = b.text("张三")
+        assert "实名已加密保存" in done and "提现申请已提交：¥2500.00" in done and "商家审核" in done
+        with db.uow() as uow:
+            from commerce.distribution.recruitment import active_by_openid
+
+            assert active_by_openid(uow, "oB").payout_real_name == "张三"
+        assert "已删除你保存的实名信息" in b.text("删除实名")
+        assert "没有保存过" in b.text("删除实名")
 
     def test_statistics_team_and_entries(self, db: Database, dialogue: Dialogue) -> None:
         settled_balance(db, 10_000)
