@@ -19,3 +19,4 @@ from commerce.distribution import training as distribution_training  # noqa: F40
 from commerce.logistics import model as logistics_model  # noqa: F401,E402
 from commerce.orders import model as orders_model  # noqa: F401,E402
 from commerce.payments import model as payments_model  # noqa: F401,E402
+from commerce.inventory import model as inventory_model  # noqa: F401,E402

@@ -1,11 +1,10 @@
 """Refund results → after-sale requests.
 
 `on_refunded` subscribes to `OrderRefunded` (registered by the composition root):
-the request whose refund succeeded becomes `refunded`.  Stock: a whole-order
-refund before shipping releases it (`payments.refunds`); refunding only some lines
-of an unshipped order keeps their units reserved — releasing them here would count
-them twice if the rest of the order is refunded later (that full refund releases
-every line).  The merchant ships the other lines and adjusts stock by hand.
+the request whose refund succeeded becomes `refunded`.  Stock: a refund before
+shipping — of the whole order or of some lines — gives the refunded units back to
+stock, once per unit (`payments.refunds` → `orders.lifecycle.give_back`; a later
+full refund gives back only the rest).  Returned goods are restocked by hand.
 
 `sync_refunds` catches up requests whose refund failed (the provider closed it) or
 whose event was missed; the CLI and the chat call it before showing requests.

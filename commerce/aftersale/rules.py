@@ -2,8 +2,7 @@
 
 1. Paid, not shipped (paid / confirmed) → REFUND, no merchant approval: the whole
    order (shipping included) or the chosen lines are refunded through the payment
-   provider at once.  A whole-order refund releases the reserved stock; refunded
-   single lines stay reserved (see `outcomes.py`).
+   provider at once.  The refunded units go back to stock (see `outcomes.py`).
 2. Shipped, delivered or completed, within `window_days` (7: 消法 25 counts from
    receipt; a parcel not yet delivered is inside the window) and every chosen line's
    product allows no-reason returns → RETURN: the merchant approves

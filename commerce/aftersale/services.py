@@ -60,9 +60,15 @@ def _load(uow: UnitOfWork, request_id: int) -> AfterSaleRequest:
 
 
 def _start_refund(uow: UnitOfWork, gateway: PaymentGateway, req: AfterSaleRequest) -> None:
+    """Refund the request: the chosen lines are refunded whole — every unit not refunded yet, which
+    (before shipping) goes back to stock when the refund succeeds."""
     lines = {int(k): int(v) for k, v in req.lines.items()} or None
+    units = None
+    if lines is not None:
+        order = load_order(uow, req.order_no)
+        units = {ln.id: ln.quantity - ln.refunded_qty for ln in order.lines if ln.id in lines}
     refund = refunds.request_refund(uow, gateway, req.order_no, amount_fen=req.amount_fen,
-                                    reason=req.reason or f"after-sale {req.id}", lines=lines)
+                                    reason=req.reason or f"after-sale {req.id}", lines=lines, quantities=units)
     req.refund_no = refund.refund_no
     transition(req, A.REFUNDING)
 

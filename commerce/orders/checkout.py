@@ -2,10 +2,12 @@
 
 `place_order` applies the rules (consent, address ownership, idempotency key,
 quantities, known/sellable SKUs, purchase limits, pricing) in one order on every
-database.  On PostgreSQL the data moves through `commerce.orders.fastpath` (one
+database; purchase limits are then made exact by the customer's counter rows
+(`commerce.inventory.limits`), counted in the same transaction before the stock.  On PostgreSQL the data moves through `commerce.orders.fastpath` (one
 read query, then the whole write as one statement); elsewhere (SQLite)
 through the ORM and Core: a handful of reads, one INSERT for the order and one
-(batched) for its lines, the cart clean-up, and finally the stock reservation.
+(batched) for its lines, the purchase-limit counters, the cart clean-up, and finally
+the stock reservation.
 Either way the conditional UPDATE is the last write before the commit (see
 `commerce.inventory.stock`).  The caller commits unless it passes `commit=True`.
 """
@@ -26,7 +28,7 @@ from commerce.customers.model import Address, Customer
 from commerce.customers.services import default_address, get_or_create
 from commerce.db import UnitOfWork
 from commerce.errors import ConsentRequired, InvalidInput
-from commerce.inventory import stock
+from commerce.inventory import limits, stock
 from commerce.inventory.errors import SkuNotFound
 from commerce.inventory.limits import already_bought
 from commerce.orders import fastpath, numbers, policy
@@ -91,6 +93,12 @@ def _checked(wanted: dict[int, int], skus: AnySkuMap, bought: Callable[[list[int
         for sku_id in limited:
             stock.ensure_within_limit(*skus[sku_id], wanted[sku_id], held.get(sku_id, 0))
     return [_line_input(*skus[sku_id], qty, is_member) for sku_id, qty in wanted.items()]
+
+
+def _limited(wanted: Mapping[int, int], skus: AnySkuMap) -> dict[int, tuple[int, int]]:
+    """{sku_id: (units, limit)} of the SKUs with a per-customer purchase limit (counted by `limits`)."""
+    return {sku_id: (qty, limit) for sku_id, qty in wanted.items()
+            if (limit := skus[sku_id][0].purchase_limit) is not None}
 
 
 def _line_input(sku: Sku | SkuFacts, product: Product | ProductFacts, qty: int, is_member: bool) -> LineInput:
@@ -206,6 +214,9 @@ def place_order(
     lines, breakdown = price(inputs, template=policy.current().shipping, province=addr.province,
                              discount_fen=discount_fen, points_fen=points_fen)
     order = _new_order(customer, addr, lines, breakdown, numbers.next_order_no(uow), idempotency_key, remark)
+    limited = _limited(wanted, skus)
+    for line in order.lines:
+        line.limit_qty = line.quantity if line.sku_id in limited else 0
     if idempotency_key:
         try:
             with uow.session.begin_nested():
@@ -217,9 +228,11 @@ def place_order(
             return order_view(winner)
     else:
         _insert(uow, order)
+    names = {i.sku_id: i.name for i in inputs}
+    limits.count_purchases(uow, customer.id, limited, names)  # after the keyed insert: a lost race counts nothing
     cart.remove_bought(uow, customer.id, list(wanted))
     view = order_view(order)
-    remaining = stock.reserve(uow, wanted, {i.sku_id: i.name for i in inputs})  # last statement: see module doc
+    remaining = stock.reserve(uow, wanted, names)  # last statement: see module doc
     stock.warn_low_stock(uow, skus, remaining, wanted)
     if commit:
         uow.commit()
@@ -256,7 +269,8 @@ def _place_order_fast(uow: UnitOfWork, driver: fastpath.Driver, openid: str, req
     order_no = numbers.next_postgres_order_no(driver.engine)
     row = fastpath.order_values(facts.buyer, facts.address, b, order_no, req.key, req.remark[:255], created, expires)
     written = fastpath.write_order(uow, driver, row, lines, wanted, {i.sku_id: i.name for i in inputs},
-                                   commit=req.commit, keyed=bool(req.key), in_cart=facts.in_cart)
+                                   commit=req.commit, keyed=bool(req.key), in_cart=facts.in_cart,
+                                   limited=_limited(wanted, facts.skus))
     if written is None:  # a concurrent request with the same key won
         return _keyed_order(uow, facts.buyer.id, str(req.key))
     view = _fast_view(openid, order_no, lines, b, written, facts.address, created, expires, req.remark[:255])

@@ -7,11 +7,12 @@ PostgreSQL with psycopg it replaces the generic ORM/Core data access with:
 1. `read_facts` — ONE prepared query for the customer (consent, member level), the
    chosen address, an order already placed with this idempotency key, and every SKU
    with its product, whether it is in the cart and, for SKUs with a purchase limit
-   only, what the customer already holds (or the cart lines for a whole-cart
+   only, the customer's purchase counter (or the cart lines for a whole-cart
    checkout).  Autocommitted when it is the unit of work's first statement.
 2. `write_order` — ONE prepared statement: the order, its lines (one JSON
-   parameter), the cart clean-up (only if the read saw these SKUs in the cart), then
-   the guarded decrement (several SKUs locked in id order).  With `commit=True` on a
+   parameter), the cart clean-up (only if the read saw these SKUs in the cart), the
+   purchase-limit counters (only for SKUs with a limit), then the guarded decrement
+   (several SKUs locked in id order).  With `commit=True` on a
    fresh unit of work it is autocommitted — the hot row is unlocked the moment the
    statement is durable, exactly like the floor's bare UPDATE; otherwise it runs in
    the caller's transaction inside a savepoint, pipelined with COMMIT if asked.
@@ -47,8 +48,16 @@ from sqlalchemy.exc import DBAPIError
 from commerce.catalog.model import Sku
 from commerce.customers.model import Customer
 from commerce.db import UnitOfWork
-from commerce.inventory import stock
-from commerce.orders.fastpath_sql import LINE_FIELDS, READ_CART, READ_ITEMS, READ_ONE_SKU, WRITES
+from commerce.inventory import limits, stock
+from commerce.orders.fastpath_sql import (
+    INVALID_TEXT_REPRESENTATION,
+    LIMIT_MARKER,
+    LINE_FIELDS,
+    READ_CART,
+    READ_ITEMS,
+    READ_ONE_SKU,
+    WRITES,
+)
 from commerce.orders.model import Order
 from commerce.orders.pricing import Breakdown, PricedLine
 from commerce.orders.states import OrderStatus
@@ -202,9 +211,21 @@ def order_values(buyer: BuyerFacts, address: AddressFacts, b: Breakdown, order_n
     }
 
 
-def _lines_json(lines: tuple[PricedLine, ...]) -> str:
-    return json.dumps([{"n": i, **{c: getattr(line, c) for c, _ in LINE_FIELDS}} for i, line in enumerate(lines)],
+_PRICED_FIELDS = tuple(c for c, _ in LINE_FIELDS if c != "limit_qty")
+
+
+def _lines_json(lines: tuple[PricedLine, ...], limited: Mapping[int, tuple[int, int]]) -> str:
+    return json.dumps([{"n": i, **{c: getattr(line, c) for c in _PRICED_FIELDS},
+                        "limit_qty": line.quantity if line.sku_id in limited else 0} for i, line in enumerate(lines)],
                       ensure_ascii=False)
+
+
+def _limits_json(limited: Mapping[int, tuple[int, int]]) -> str:
+    return json.dumps([{"sku_id": sku_id, "n": n, "cap": cap} for sku_id, (n, cap) in sorted(limited.items())])
+
+
+def _over_limit(exc: Exception) -> bool:
+    return getattr(exc, "sqlstate", None) == INVALID_TEXT_REPRESENTATION and LIMIT_MARKER in str(exc)
 
 
 def _lost_key_race(exc: Exception) -> bool:
@@ -214,17 +235,21 @@ def _lost_key_race(exc: Exception) -> bool:
 
 def write_order(uow: UnitOfWork, driver: Driver, order: Mapping[str, object], lines: tuple[PricedLine, ...],
                 quantities: Mapping[int, int], names: Mapping[int, str], *, commit: bool,
-                keyed: bool, in_cart: bool) -> WrittenOrder | None:
-    """Insert order + lines, drop them from the cart, take the stock — one statement — and COMMIT if asked.
+                keyed: bool, in_cart: bool, limited: Mapping[int, tuple[int, int]]) -> WrittenOrder | None:
+    """Insert order + lines, drop them from the cart, count the purchases against `limited`
+    {sku_id: (units, limit)}, take the stock — one statement — and COMMIT if asked.
 
     With `commit=True` and nothing else done in this unit of work the statement runs in
     autocommit: one round trip, and the hot row is unlocked as soon as it is durable.
     Otherwise it runs in the caller's transaction inside a savepoint.  Returns None when a
-    concurrent checkout with the same idempotency key won; raises OutOfStock.  Either way
-    nothing of this order is written and the caller's transaction stays usable.
+    concurrent checkout with the same idempotency key won; raises PurchaseLimitExceeded or
+    OutOfStock.  Either way nothing of this order is written and the caller's transaction
+    stays usable.
     """
-    raw, params = driver.raw, {**order, "lines": _lines_json(lines)}
-    sql = WRITES[len(quantities) > 1, in_cart]
+    raw, params = driver.raw, {**order, "lines": _lines_json(lines, limited)}
+    if limited:
+        params["limits"] = _limits_json(limited)
+    sql = WRITES[len(quantities) > 1, in_cart, bool(limited)]
     try:
         if commit and _status(raw) == IDLE:
             with _autocommit(raw):
@@ -234,13 +259,21 @@ def write_order(uow: UnitOfWork, driver: Driver, order: Mapping[str, object], li
     except Exception as exc:
         if keyed and _lost_key_race(exc):
             return None
+        if _over_limit(exc):
+            raise limits.exceeded(uow, _customer_id(order), limited, names) from None
         if getattr(exc, "sqlstate", None) == stock.DIVISION_BY_ZERO:
             raise stock.short_sku(uow, quantities, names) from None
         raise _as_sqlalchemy_error(driver, exc, sql) from exc
-    order_id, line_ids, line_skus, _, taken_ids, taken_left, _ = row
+    order_id, line_ids, line_skus, _, _, taken_ids, taken_left, _ = row
     remaining = dict(zip(taken_ids, taken_left, strict=True))
     stock.sync_loaded(uow, remaining)
     return WrittenOrder(order_id, dict(zip(line_skus, line_ids, strict=True)), remaining)
+
+
+def _customer_id(order: Mapping[str, object]) -> int:
+    customer_id = order["customer_id"]
+    assert isinstance(customer_id, int)
+    return customer_id
 
 
 def _write_in_savepoint(raw: Any, sql: str, params: Mapping[str, object], *, commit: bool) -> Any:

@@ -6,13 +6,15 @@ Every status change goes through `move()` → `states.transition()` and leaves a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from sqlalchemy import select
 
 from commerce import events
 from commerce.clock import now
 from commerce.db import UnitOfWork
 from commerce.errors import InvalidInput
-from commerce.inventory import stock
+from commerce.inventory import limits, stock
 from commerce.orders import policy
 from commerce.orders.errors import OrderNotFound
 from commerce.orders.model import Order, OrderStatusChange
@@ -45,11 +47,23 @@ def move(uow: UnitOfWork, order: Order, target: OrderStatus, *, actor: str = "sy
     return True
 
 
-def release_stock(uow: UnitOfWork, order: Order) -> None:
-    quantities: dict[int, int] = {}
+def give_back(uow: UnitOfWork, order: Order, units: Mapping[int, int] | None = None, *, restock: bool) -> None:
+    """Units of the order's lines that will not be delivered ({line id: units}; None = every unit):
+    back to stock when `restock` (the goods never left) and no longer counted against the buyer's
+    purchase limits.  Each unit moves once: the lines record what already went back, so a
+    cancel after a partial refund, or a replayed notification, gives nothing back twice."""
+    to_stock: dict[int, int] = {}
+    to_limits: dict[int, int] = {}
     for line in order.lines:
-        quantities[line.sku_id] = quantities.get(line.sku_id, 0) + line.quantity
-    stock.release(uow, quantities)
+        n = line.quantity if units is None else units.get(line.id, 0)
+        if restock and (back := min(n, line.quantity - line.restocked_qty)) > 0:
+            line.restocked_qty += back
+            to_stock[line.sku_id] = to_stock.get(line.sku_id, 0) + back
+        if (freed := min(n, line.limit_qty)) > 0:
+            line.limit_qty -= freed
+            to_limits[line.sku_id] = to_limits.get(line.sku_id, 0) + freed
+    stock.release(uow, to_stock)
+    limits.release_purchases(uow, order.customer_id, to_limits)
 
 
 def get_order(uow: UnitOfWork, order_no: str, *, openid: str | None = None) -> OrderView:
@@ -71,7 +85,7 @@ def _cancel(uow: UnitOfWork, order: Order, *, actor: str, reason: str) -> None:
     if move(uow, order, S.CANCELLED, actor=actor, note=reason):
         order.cancelled_at = now()
         order.cancel_reason = reason[:255]
-        release_stock(uow, order)
+        give_back(uow, order, restock=True)
         events.publish(uow, events.OrderCancelled(order.id, order.order_no, order.openid, reason))
 
 

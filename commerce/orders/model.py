@@ -76,6 +76,11 @@ class OrderLine(IdMixin, Base):
     # goods amount actually paid for this line (subtotal minus its share of discount and points)
     paid_fen: Mapped[int] = mapped_column(Integer)
     refunded_fen: Mapped[int] = mapped_column(Integer, default=0)
+    # units refunded; units given back to stock (cancel, refund before shipping); units still counted
+    # against the buyer's purchase limit (set at checkout when the SKU has one) — each moves once per unit
+    refunded_qty: Mapped[int] = mapped_column(Integer, default=0)
+    restocked_qty: Mapped[int] = mapped_column(Integer, default=0)
+    limit_qty: Mapped[int] = mapped_column(Integer, default=0)
 
     order: Mapped[Order] = relationship(back_populates="lines")
 

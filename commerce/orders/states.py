@@ -60,8 +60,6 @@ PAID_STATES: frozenset[OrderStatus] = frozenset(
 )
 # Goods have not left the warehouse: a full refund releases the reserved stock.
 NOT_SHIPPED: frozenset[OrderStatus] = frozenset({S.PENDING_PAYMENT, S.PAID, S.CONFIRMED})
-# Orders that count against a per-user purchase limit.
-COUNTS_FOR_LIMIT: frozenset[OrderStatus] = frozenset(set(S) - {S.CANCELLED, S.REFUNDED})
 
 
 class HasStatus(Protocol):

@@ -47,6 +47,9 @@ class Refund(IdMixin, TimestampMixin, Base):
     status: Mapped[str] = mapped_column(String(16), default=RefundStatus.PROCESSING.value)
     # goods fen refunded per order line id (as strings: JSON keys); shipping is the rest
     lines: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    # units refunded per order line id (JSON keys are strings): these stop counting against purchase
+    # limits and, before shipping, go back to stock; empty = money only (a full refund covers every unit)
+    quantities: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
     full: Mapped[bool] = mapped_column(default=False)
     refund_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     succeeded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

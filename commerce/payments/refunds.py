@@ -1,12 +1,16 @@
 """Refunds: request at the provider, apply its (verified) notification.
 
 A refund of everything still paid is a *full* refund: the order moves to
-`refunding`, then `refunded` on success (stock is released when the goods never
-left, i.e. the order was not shipped), or back to its previous status if the
+`refunding`, then `refunded` on success, or back to its previous status if the
 provider closes the refund.  Smaller amounts are partial refunds and leave the
 order status alone.  `lines` says how much goods money each order line gets back
 (default: spread over the lines' remaining paid amounts); it drives commission
-claw-back through `OrderRefunded.lines`.  Services flush; the caller commits.
+claw-back through `OrderRefunded.lines`.  `quantities` says how many units of each
+line are refunded (a full refund: all of them; a partial one without quantities
+refunds money only, e.g. a price adjustment).  When the refund succeeds those units
+stop counting against the buyer's purchase limits and, if the order has not been
+shipped, go back to stock — once (`lifecycle.give_back`; replayed notifications are
+no-ops).  Services flush; the caller commits.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from commerce.clock import now
 from commerce.db import UnitOfWork
 from commerce.errors import InvalidInput
 from commerce.money import allocate
-from commerce.orders.lifecycle import load_order, move, release_stock
+from commerce.orders.lifecycle import give_back, load_order, move
 from commerce.orders.model import Order
 from commerce.orders.states import NOT_SHIPPED, PAID_STATES, OrderStatus
 from commerce.payments.errors import PaymentAmountMismatch, RefundNotAllowed, RefundNotFound
@@ -68,6 +72,15 @@ def _line_split(order: Order, amount_fen: int, lines: dict[int, int] | None) -> 
     return dict(lines)
 
 
+def _units(order: Order, quantities: dict[int, int] | None) -> dict[int, int]:
+    """Checked {line id: units}: at most the units of each line not refunded yet."""
+    left = {ln.id: ln.quantity - ln.refunded_qty for ln in order.lines}
+    for line_id, n in (quantities or {}).items():
+        if line_id not in left or not isinstance(n, int) or n < 0 or n > left[line_id]:
+            raise InvalidInput("quantities", f"line {line_id}: 0..{left.get(line_id, 0)} units")
+    return {line_id: n for line_id, n in (quantities or {}).items() if n > 0}
+
+
 def _refund_no(uow: UnitOfWork, order: Order) -> str:
     n = uow.session.scalar(select(func.count()).select_from(Refund).where(Refund.order_id == order.id)) or 0
     return f"RF{order.order_no[2:]}{n + 1:02d}"
@@ -75,9 +88,9 @@ def _refund_no(uow: UnitOfWork, order: Order) -> str:
 
 def request_refund(
     uow: UnitOfWork, gateway: PaymentGateway, order_no: str, *, amount_fen: int, reason: str,
-    lines: dict[int, int] | None = None,
+    lines: dict[int, int] | None = None, quantities: dict[int, int] | None = None,
 ) -> RefundView:
-    """Ask the provider to refund `amount_fen` of a paid order."""
+    """Ask the provider to refund `amount_fen` of a paid order (`quantities`: units per line id)."""
     order = load_order(uow, order_no, lock=True)
     if OrderStatus(order.status) not in PAID_STATES:
         raise RefundNotAllowed(order_no, f"order is {order.status}")
@@ -85,10 +98,11 @@ def request_refund(
     if not isinstance(amount_fen, int) or amount_fen <= 0 or amount_fen > refundable:
         raise InvalidInput("amount_fen", f"must be 1..{refundable}")
     split = _line_split(order, amount_fen, lines)
+    units = _units(order, quantities)
     full = amount_fen == order.paid_fen - order.refunded_fen
     refund = Refund(refund_no=_refund_no(uow, order), order_id=order.id, order_no=order.order_no,
                     amount_fen=amount_fen, reason=reason[:80], full=full,
-                    lines={str(k): v for k, v in split.items()})
+                    lines={str(k): v for k, v in split.items()}, quantities={str(k): v for k, v in units.items()})
     uow.session.add(refund)
     if full:
         order.status_before_refund = order.status
@@ -103,19 +117,28 @@ def request_refund(
 def _succeed(uow: UnitOfWork, refund: Refund, order: Order) -> None:
     refund.status, refund.succeeded_at = RefundStatus.SUCCEEDED.value, now()
     order.refunded_fen += refund.amount_fen
+    units = _refunded_units(refund, order)
     for line in order.lines:
         line.refunded_fen += int(refund.lines.get(str(line.id), 0))
+        line.refunded_qty += units.get(line.id, 0)
+    before = order.status_before_refund if refund.full else order.status  # a full refund: now `refunding`
+    shipped = OrderStatus(before or OrderStatus.PAID.value) not in NOT_SHIPPED
     if refund.full:
-        before = OrderStatus(order.status_before_refund or OrderStatus.PAID.value)
-        if move(uow, order, OrderStatus.REFUNDED, actor="wechatpay", note=refund.refund_no) and (
-            before in NOT_SHIPPED
-        ):
-            release_stock(uow, order)
+        move(uow, order, OrderStatus.REFUNDED, actor="wechatpay", note=refund.refund_no)
+    give_back(uow, order, units, restock=not shipped)
     uow.session.flush()
     events.publish(uow, events.OrderRefunded(
         order.id, order.order_no, order.openid, refund.refund_no, refund.amount_fen,
         tuple(sorted((int(k), int(v)) for k, v in refund.lines.items())),
     ))
+
+
+def _refunded_units(refund: Refund, order: Order) -> dict[int, int]:
+    """{line id: units} this refund covers: every unit not refunded yet for a full refund."""
+    if refund.full:
+        return {ln.id: ln.quantity - ln.refunded_qty for ln in order.lines}
+    left = {ln.id: ln.quantity - ln.refunded_qty for ln in order.lines}  # two partial refunds may have raced
+    return {int(k): min(int(v), left.get(int(k), 0)) for k, v in (refund.quantities or {}).items()}
 
 
 def apply_refund_notification(uow: UnitOfWork, n: RefundNotification) -> RefundView:
