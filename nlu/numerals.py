@@ -1,12 +1,14 @@
-"""Numbers written the way shoppers write them: 两, 三十五, 一百五, 1.5k, 2w, 3千, 2百."""
+"""Numbers written the way shoppers write them: 两, 三十五, 一百五, 贰, 1.5k, 2w, 3千, 2百."""
 
 from __future__ import annotations
 
 import re
 
 DIGITS = {"零": 0, "〇": 0, "一": 1, "幺": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "仨": 3, "四": 4,
-          "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+          "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
+          # 大写 (banker's numerals), typed by some older shoppers: 贰箱, 叁佰元
+          "壹": 1, "贰": 2, "叁": 3, "肆": 4, "伍": 5, "陆": 6, "柒": 7, "捌": 8, "玖": 9}
+UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000, "拾": 10, "佰": 100, "仟": 1000}
 CN_CHARS = "".join(DIGITS) + "".join(UNITS)
 # a number: arabic with optional decimals and k/w/千/万 suffix, or a run of Chinese numerals
 NUMBER_PATTERN = rf"(?:\d+(?:\.\d+)?\s?(?:k|w|千|万|百)?(?![\d.])|[{CN_CHARS}]+)"

@@ -28,7 +28,11 @@ CITIES: dict[str, str] = {
     "拉萨": "西藏自治区", "呼和浩特": "内蒙古自治区", "海口": "海南省", "三亚": "海南省",
 }
 PHONE = re.compile(r"(?<!\d)(1[3-9]\d{9})(?!\d)")
+_PHONE_LOOSE = re.compile(r"(?<!\d)(?:\+?86[\s\-]?)?1[3-9](?:[\s\-－—]?\d){9}(?!\d)")  # 138 1234 5678
+_LABELS = re.compile(r"(?:收货人|收件人|联系人|姓名|名字|联系电话|电话号码|手机号码|手机号|手机|电话|联系方式|收货地址|详细地址|地址)"
+                     r"\s*[:：]")  # 「收货人：张三 电话：138… 地址：…」 (WeChat's own address paste)
 _PHONE_NOISE = re.compile(r"[\s\-－—()（）+]")
+_BARE_NAME = re.compile(r"^[\u4e00-\u9fff·]{1,3}[\u4e00-\u9fff](?<![省市区县镇乡村路街道巷弄号楼栋室园苑城厦])$")
 MIN_ADDRESS_CHARS = 8
 MAX_NAME_CHARS = 20
 MAX_ADDRESS_CHARS = 120
@@ -44,7 +48,11 @@ class Receiver:
 
 def find_phone(text: str) -> str | None:
     """An 11-digit mainland mobile number in the text (spaces, dashes and +86 tolerated)."""
-    digits = _PHONE_NOISE.sub("", text.translate(_FULLWIDTH_DIGITS))
+    text = text.translate(_FULLWIDTH_DIGITS)
+    loose = _PHONE_LOOSE.search(text)  # 「张三 +86 138 1234 5678 上海…」
+    if loose is not None:
+        return re.sub(r"\D", "", loose.group())[-11:]
+    digits = _PHONE_NOISE.sub("", text)
     digits = digits.removeprefix("86") if digits.startswith("861") and len(digits) >= 13 else digits
     match = PHONE.search(digits)
     return match.group(1) if match else None
@@ -81,7 +89,8 @@ def parse_one_line(text: str) -> Receiver | None:
     phone = find_phone(text)
     if phone is None:
         return None
-    rest = [p for p in re.split(r"[\s,，;；]+", PHONE.sub(" ", _PHONE_NOISE.sub(" ", text))) if p]
+    unlabelled = _LABELS.sub(" ", _PHONE_LOOSE.sub(" ", text.translate(_FULLWIDTH_DIGITS)))
+    rest = [p for p in re.split(r"[\s,，;；、/|]+", PHONE.sub(" ", _PHONE_NOISE.sub(" ", unlabelled))) if p]
     province = None
     address_parts: list[str] = []
     name_parts: list[str] = []
@@ -92,6 +101,8 @@ def parse_one_line(text: str) -> Receiver | None:
             address_parts.append(part)
         else:
             name_parts.append(part)
+    if not name_parts and len(address_parts) > 1 and _BARE_NAME.match(address_parts[-1]):
+        name_parts = [address_parts.pop()]  # 「浙江省杭州市… 张三 138…」: the address came first
     name = valid_name(" ".join(name_parts))
     detail = clean_address(" ".join(address_parts))
     if not (name and province and len(detail) >= MIN_ADDRESS_CHARS):

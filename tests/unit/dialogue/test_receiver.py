@@ -36,6 +36,10 @@ class TestOneLine:
         "张三 13812345678 浙江省杭州市西湖区文三路100号",
         "张三，13812345678，浙江省杭州市西湖区文三路100号",
         "13812345678 张三 浙江省杭州市西湖区文三路100号",
+        "张三，138 1234 5678，浙江省杭州市西湖区文三路100号",
+        "张三 +86 138-1234-5678 浙江省杭州市西湖区文三路100号",
+        "收货人：张三 电话：13812345678 地址：浙江省杭州市西湖区文三路100号",
+        "浙江省杭州市西湖区文三路100号 张三 13812345678",
     ])
     def test_name_phone_and_address_in_one_message(self, text: str) -> None:
         r = parse_one_line(text)
@@ -43,7 +47,8 @@ class TestOneLine:
         assert (r.name, r.phone, r.province) == ("张三", "13812345678", "浙江省")
         assert r.detail == "浙江省杭州市西湖区文三路100号"
 
-    @pytest.mark.parametrize("text", ["张三", "张三 13812345678", "13812345678 幸福小区3栋", "张三 浙江省杭州市西湖区"])
+    @pytest.mark.parametrize("text", ["张三", "张三 13812345678", "13812345678 幸福小区3栋", "张三 浙江省杭州市西湖区",
+                                      "浙江省杭州市 西湖区 13812345678"])
     def test_an_incomplete_line_is_not_taken(self, text: str) -> None:
         assert parse_one_line(text) is None
 

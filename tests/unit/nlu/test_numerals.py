@@ -9,7 +9,8 @@ from nlu.numerals import parse_int, parse_number, yuan_to_fen
     ("text", "value"),
     [("两", 2), ("俩", 2), ("十", 10), ("十五", 15), ("三十五", 35), ("一百", 100), ("两百", 200),
      ("一百五", 150), ("一百零五", 105), ("一千二", 1200), ("二百五十", 250), ("一万五", 15000),
-     ("3千", 3000), ("1.5k", 1500), ("2w", 20000), ("1万", 10000), ("100", 100), ("12", 12)],
+     ("3千", 3000), ("1.5k", 1500), ("2w", 20000), ("1万", 10000), ("100", 100), ("12", 12),
+     ("贰", 2), ("叁佰", 300), ("壹佰伍拾", 150)],
 )
 def test_chinese_and_arabic_numbers_are_read_as_shoppers_mean_them(text: str, value: int) -> None:
     assert parse_int(text) == value
