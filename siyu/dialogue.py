@@ -50,7 +50,8 @@ def build_dialogue(c: Container, *, on_referral_scene: ReferralHook | None = Non
     hook = on_referral_scene or getattr(c, "on_referral_scene", None) or _log_referral
     s = c.settings
     ctx = Ctx(db=c.db, interpreter=interpreter, public_base_url=s.public_base_url, shop_name=s.shop.name,
-              service_phone=s.shop.service_phone, on_referral_scene=hook, share=c.share_desk)
+              service_phone=s.shop.service_phone, on_referral_scene=hook, share=c.share_desk,
+              merchants=frozenset(m.openid for m in s.merchants))
     return Dialogue(ctx, StateStore(c.kv))
 
 

@@ -3,6 +3,8 @@ affirm/deny only when the words are not conclusive."""
 
 from __future__ import annotations
 
+import re
+
 from bot.dialogue.context import Msg
 from bot.dialogue.router import keyword_key
 
@@ -39,5 +41,14 @@ def is_escape(msg: Msg) -> bool:
     return keyword_key(msg.text) in ESCAPE
 
 
+CHANGE_RECEIVER = re.compile(
+    r"^(?:我要|我想|想|要|帮我|请|麻烦)?(?:修改|更改|改|换|重新填写?|重填|更新|变更)(?:一下|下|个|一个)?(?:新的?)?"
+    r"(?:收货|收件)?(?:地址|信息|人|电话|手机号?|号码|姓名|名字)"
+    r"|^(?:收货|收件)?(?:地址|人|电话|手机号?|号码|姓名|名字)(?:不对|错了|写错了|填错了|有误|要改|改一下|换一下|变了)"
+    r"|^(?:寄到|送到|发到)?(?:别的|另一个|另外的?|其他|新)地址"
+)
+
+
 def is_change(msg: Msg) -> bool:
-    return keyword_key(msg.text) in CHANGE
+    """「修改地址」「改一下地址」「地址填错了」「换个收货人」: the receiver is to be re-entered."""
+    return keyword_key(msg.text) in CHANGE or CHANGE_RECEIVER.match(keyword_key(msg.text)) is not None

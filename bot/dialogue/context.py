@@ -35,6 +35,7 @@ class Ctx:
     service_phone: str = ""
     on_referral_scene: ReferralHook = _no_referral
     share: ShareDesk | None = None  # posters, promo copy and video (None: sharing not wired)
+    merchants: frozenset[str] = frozenset()  # whitelisted merchant openids (SIYU_MERCHANTS)
     clock: Callable[[], datetime] = field(default=now)
 
     def uow(self) -> UnitOfWork:

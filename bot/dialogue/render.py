@@ -18,7 +18,7 @@ from nlu.types import Entity
 MAX_SELLING_POINTS = 3
 _FILLER = re.compile(
     r"(我想|我要|想要|想买|我想买|帮我|给我|请|搜一下|搜索|搜|找一下|找找|找|查一下|看看|有没有|有吗|有么|有什么|"
-    r"卖不卖|买|一下|的吗|吗|呢|吧|啊|呀|商品|东西)"
+    r"卖不卖|买|一下|的吗|吗|呢|吧|啊|呀|商品|东西|能用什么|可以用什么|用什么|适合|什么样的|什么|哪些|哪款|哪种)"
 )
 
 
@@ -41,7 +41,8 @@ def search_terms(text: str, entities: Sequence[Entity] = ()) -> str:
 
 
 def what(query: str, category: str | None) -> str:
-    label = query or category or ""
+    """The list head's 「…」: the searched words without the sentence around them (「有没有宝宝用的东西」 → 「宝宝用」)."""
+    label = (search_terms(query) or query) if query else (category or "")
     return f"「{label}」" if label else "商品"
 
 
@@ -75,18 +76,22 @@ def index_entity(text: str, index: int) -> Entity:
     return Entity("index", text, 0, len(text), index)
 
 
-def product_card(ctx: Ctx, product: ProductView) -> NewsReply:
+def product_card(ctx: Ctx, product: ProductView, return_days: int = 7) -> NewsReply:
     """The one-article news card: facts in the description, image, link to the mobile product page."""
     lines = [product.subtitle] if product.subtitle else []
-    original = next((s.original_price_fen for s in product.skus if s.original_price_fen), None)
+    cheapest = min(product.skus, key=lambda s: s.price_fen) if product.skus else None
+    original = cheapest.original_price_fen if cheapest and (cheapest.original_price_fen or 0) > cheapest.price_fen \
+        else None  # 「¥99起（原价¥990）」 would compare two different SKUs
     lines.append(texts.DETAIL_PRICE.format(
         price=price_from(product), original=f"（原价{texts.yuan(original)}）" if original else ""))
     if product.member_min_price_fen is not None and product.member_min_price_fen < product.min_price_fen:
         lines.append(texts.DETAIL_MEMBER.format(price=texts.yuan(product.member_min_price_fen)))
     lines.append(texts.DETAIL_STOCK.format(stock=product.total_stock if product.total_stock > 0 else "已售罄"))
-    specs = [s.spec_text for s in product.skus if s.spec_text]
+    specs = spec_prices(product)
     if specs:
         lines.append(texts.DETAIL_SPECS.format(specs=" / ".join(specs)))
+    lines.append(texts.DETAIL_RETURNABLE.format(days=return_days) if product.no_reason_return
+                 else texts.DETAIL_NOT_RETURNABLE)
     lines += ["· " + point for point in product.selling_points[:MAX_SELLING_POINTS]]
     lines.append(texts.DETAIL_TAIL)
     return NewsReply(
@@ -95,6 +100,16 @@ def product_card(ctx: Ctx, product: ProductView) -> NewsReply:
         url=ctx.url(f"p/{product.id}"),
         picurl=ctx.media_url(product.images[0]) if product.images else "",
     )
+
+
+def spec_prices(product: ProductView) -> list[str]:
+    """「5斤 / 10斤」, or with each spec's price when the specs differ in price (「1节 ¥99.00 / 10节 ¥880.00（会员¥800.00）」)."""
+    skus = [s for s in product.skus if s.spec_text]
+    if len({(s.price_fen, s.member_price_fen) for s in skus}) <= 1:
+        return [s.spec_text for s in skus]
+    return [texts.DETAIL_SPEC_PRICE.format(spec=s.spec_text, price=texts.yuan(s.price_fen)) + (
+        f"（{texts.PAGE_MEMBER_PRICE}{texts.yuan(s.member_price_fen)}）"
+        if s.member_price_fen is not None and s.member_price_fen < s.price_fen else "") for s in skus]
 
 
 def spec_question(product: ProductView, options: Sequence[SkuView] = ()) -> str:
@@ -117,12 +132,20 @@ def spec_options(product: ProductView, hint: str) -> list[SkuView]:
                    for v in sku.spec.values())]
 
 
+def item_label(name: str, spec_text: str) -> str:
+    """「纯棉T恤 黑 XL」; the spec is left out when the name already says it (「五常大米 5kg」, not 「… 5kg 5kg」)."""
+    folded = name.lower()
+    if not spec_text or all(len(part) > 1 and part.lower() in folded for part in spec_text.split()):
+        return name
+    return f"{name} {spec_text}"
+
+
 def cart_text(cart: Any) -> str:
     if not cart.lines:
         return texts.CART_EMPTY
     lines = [texts.CART_HEAD]
     for n, line in enumerate(cart.lines, 1):
-        lines.append(texts.CART_LINE.format(n=n, name=line.name, spec=line.spec_text,
+        lines.append(texts.CART_LINE.format(n=n, item=item_label(line.name, line.spec_text),
                                             price=texts.yuan(line.unit_price_fen), qty=line.quantity))
     lines.append(texts.CART_TOTAL.format(total=texts.yuan(cart.goods_fen), count=cart.count))
     lines.append(texts.CART_TAIL)
@@ -148,7 +171,7 @@ def line_name(line: Any) -> str:
 
 def order_lines(lines: Sequence[Any]) -> str:
     return "\n".join(
-        texts.CHECKOUT_LINE.format(name=line_name(line), spec=getattr(line, "spec_text", ""),
+        texts.CHECKOUT_LINE.format(item=item_label(line_name(line), str(getattr(line, "spec_text", "") or "")),
                                    qty=line.quantity, amount=texts.yuan(_line_amount(line)))
         for line in lines
     )

@@ -41,6 +41,7 @@ class ProductView:
     total_stock: int
     sales_count: int
     on_shelf: bool
+    no_reason_return: bool = True  # 七天无理由退货 (False: 鲜活易腐, 定制… — 消法 25)
 
 
 @dataclass(frozen=True)
@@ -110,4 +111,5 @@ def assemble(product: Product | ProductView, skus: tuple[SkuView, ...], sales_co
         total_stock=sum(max(s.stock, 0) for s in skus),
         sales_count=sales_count,
         on_shelf=bool(product.on_shelf),
+        no_reason_return=product.no_reason_return is not False,
     )

@@ -7,10 +7,10 @@ from dataclasses import replace
 
 from bot import texts
 from bot.dialogue import receiver as parse
-from bot.dialogue.answers import is_escape, is_no, is_yes
+from bot.dialogue.answers import CHANGE_RECEIVER, is_escape, is_no, is_yes
 from bot.dialogue.context import Msg, Turn
 from bot.dialogue.handlers.checkout import confirmation
-from bot.dialogue.router import Route, router
+from bot.dialogue.router import Route, keyword_key, router
 from bot.dialogue.state import DialogState, Waiting
 from bot.messages import TextReply
 from commerce.customers import services as customers
@@ -57,13 +57,35 @@ def edit_address(state: DialogState, msg: Msg) -> Turn:
 @router.pending(Waiting.CONSENT)
 def answer_consent(state: DialogState, msg: Msg) -> Turn | None:
     if is_no(msg):
-        return Turn(state.settled(), TextReply(texts.CONSENT_REFUSED))
+        return Turn(replace(state.settled(), form={}), TextReply(texts.CONSENT_REFUSED))
     if not is_yes(msg):
         return None
     with msg.ctx.uow() as uow:
         customers.give_consent(uow, msg.openid)
         uow.commit()
+    f = state.form
+    if all(f.get(k) for k in ("name", "phone", "province", "detail")):  # sent before we asked: use it now
+        r = parse.Receiver(name=f["name"], phone=f["phone"], province=f["province"], detail=f["detail"])
+        return save_and_confirm(state, msg, r)
     return Turn(state.ask(Waiting.NAME), TextReply(texts.ASK_NAME))
+
+
+@router.followup("receiver_words")
+def receiver_words(state: DialogState, msg: Msg) -> Turn | None:
+    """「张三 138… 浙江省…」 sent unasked (or after the form was left), and 「地址填错了」「换个收货地址」:
+    the address form — consent first if it was never given."""
+    if CHANGE_RECEIVER.match(keyword_key(msg.text)):
+        return edit_address(state, msg)
+    whole = parse.parse_one_line(msg.text)
+    if whole is None:
+        return None
+    with msg.ctx.uow() as uow:
+        consented = customers.get_or_create(uow, msg.openid).consent_personal_data_at is not None
+        uow.commit()
+    if consented:
+        return save_and_confirm(state, msg, whole)
+    form = {"name": whole.name, "phone": whole.phone, "province": whole.province, "detail": whole.detail}
+    return Turn(replace(state, form=form).ask(Waiting.CONSENT), TextReply(texts.ASK_CONSENT))
 
 
 @router.pending(Waiting.NAME)

@@ -127,7 +127,7 @@ def _ask_which(state: DialogState, listed: list[OrderView], line: int | None, re
 
 @router.intent("refund_request")
 @router.keyword("我要退款", "申请退款", "退款", "我要退货", "申请退货", "退货", "退货退款", "不想要了",
-                "申请售后", "售后", "怎么退货", "怎么退款", "能退吗")
+                "申请售后", "售后", "怎么退货", "怎么退款")  # 「能退吗」: presale.return_policy decides
 def refund_request(state: DialogState, msg: Msg) -> Turn:
     if ports().gateway is None:
         return Turn(state.settled(), TextReply(texts.REFUND_BY_HUMAN))

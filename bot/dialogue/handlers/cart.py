@@ -9,6 +9,7 @@ from typing import Any
 
 from bot import texts
 from bot.dialogue import render
+from bot.dialogue.answers import is_yes
 from bot.dialogue.context import Msg, Turn
 from bot.dialogue.handlers.product import Unresolved, load_target
 from bot.dialogue.refs import bare_ordinal, pick
@@ -20,11 +21,12 @@ from commerce.catalog import services as catalog
 from commerce.catalog.views import ProductView
 
 SPEC_ANSWER_CHARS = 8
+QUESTION = re.compile(r"吗|么|嘛|[?？]|什么|怎么|多少|能不能|可不可以|是不是|哪")
 SPEC_INTENTS = frozenset({"add_to_cart", "affirm", "out_of_scope"})
 
 def added(state: DialogState, view: Any, sku_id: int, product: ProductView, qty: int) -> Turn:
     spec = next((s.spec_text for s in product.skus if s.id == sku_id), "")
-    reply = texts.ADDED.format(name=product.name, spec=spec, qty=qty, count=view.count,
+    reply = texts.ADDED.format(item=render.item_label(product.name, spec), qty=qty, count=view.count,
                                total=texts.yuan(view.goods_fen))
     new = replace(state.settled(), focus=product.id, last_sku=sku_id,
                   cart=tuple(line.sku_id for line in view.lines))
@@ -55,6 +57,20 @@ def choose_sku(state: DialogState, msg: Msg, product: ProductView, qty: int, spe
     asked = replace(state, focus=product.id).ask(
         Waiting.SPEC, product_id=product.id, quantity=qty, skus=[s.id for s in options or product.skus])
     return Turn(asked, TextReply(ask))
+
+
+def offer_sku(state: DialogState, msg: Msg, product: ProductView, sku: Any) -> Turn:
+    """「10斤的有吗」「豆沙色还有吗」「10节的多少钱」: that spec's price and stock, ready for 「来一件」."""
+    others = " / ".join(s.spec_text for s in product.skus if s.id != sku.id)
+    if sku.stock <= 0:
+        reply = texts.SPEC_SOLD_OUT.format(name=product.name, spec=sku.spec_text, others=others)
+        return Turn(replace(state.settled(), focus=product.id), TextReply(reply))
+    member = (texts.SPEC_OFFER_MEMBER.format(price=texts.yuan(sku.member_price_fen))
+              if sku.member_price_fen is not None and sku.member_price_fen < sku.price_fen else "")
+    reply = texts.SPEC_OFFER.format(name=product.name, spec=sku.spec_text, price=texts.yuan(sku.price_fen),
+                                    member=member, stock=sku.stock, others=others)
+    asked = replace(state, focus=product.id).ask(Waiting.SPEC, product_id=product.id, quantity=1, skus=[sku.id])
+    return Turn(asked, TextReply(reply))
 
 
 WEIGHT_UNIT = re.compile(r"\s*(?:斤|公斤|千克|kg|KG|克|g|两|磅|ml|ML|毫升|升|L)(?![a-zA-Z])")
@@ -107,7 +123,14 @@ def answer_spec(state: DialogState, msg: Msg) -> Turn | None:
     sku = render.spec_of(product, str(spec or msg.text), options)
     if sku is None:
         sku = render.spec_of(product, str(spec or msg.text))  # 「换成灰色XL」 names a full spec outside the list
+    if sku is None and len(options) == 1 and (is_yes(msg) or msg.nlu.intent == "add_to_cart"):
+        sku = options[0]  # the one spec just offered (「10斤的有吗」 → 「来两箱」)
+        quantity = msg.nlu.first("quantity")
+        qty = quantity.normalized if quantity is not None and isinstance(quantity.normalized, int) else 1
+        return add_sku(state, msg, product, sku.id, max(1, qty))
     if sku is None:
+        if len(options) == 1:
+            return None  # one spec was offered, not asked about: anything else is a new request
         reask = Turn(state, TextReply(render.spec_question(product, options)))
         return reask if looks_like_spec(msg) else None
     quantity = msg.nlu.first("quantity") if bare_ordinal(msg.text) is None else None
@@ -121,6 +144,8 @@ def looks_like_spec(msg: Msg) -> bool:
     if router.find(Route.KEYWORD, msg.text) is not None or len(msg.text) > SPEC_ANSWER_CHARS:
         return False
     parse = msg.nlu
+    if parse.value("spec") is None and QUESTION.search(msg.text):
+        return False  # 「可以开发票吗」: another question, not a spec
     if parse.value("product") or parse.value("category"):
         return False  # 「卫衣」: another product, not a spec of this one
     other = parse.intent not in SPEC_INTENTS and parse.confidence >= msg.ctx.interpreter.threshold
@@ -137,20 +162,30 @@ def view(state: DialogState, msg: Msg) -> Turn:
 
 
 def cart_line_sku(state: DialogState, msg: Msg) -> int | None:
+    """The cart line a change means: by position, by product name (「纸尿裤改成3包」), the line just
+    added, or the only line."""
     index = msg.nlu.value("index")
     if isinstance(index, int):
         return pick(state.cart, index)
+    name = msg.nlu.value("product")
+    if name or (state.last_sku not in state.cart and len(state.cart) > 0):
+        with msg.ctx.reads() as uow:
+            lines = cart.view_cart(uow, msg.openid).lines
+        named = [ln for ln in lines if _same_product(str(name), ln.name)] if name else list(lines)
+        return named[0].sku_id if len(named) == 1 else None
     return state.last_sku if state.last_sku in state.cart or not state.cart else None
 
 
 def add_again(state: DialogState, msg: Msg) -> Turn:
     """「再来一件」: more of the SKU added last."""
     assert state.last_sku is not None
+    qty = quantity_of(msg)
     with msg.ctx.uow() as uow:
-        view = cart.add_item(uow, msg.openid, state.last_sku, quantity_of(msg))
+        view = cart.add_item(uow, msg.openid, state.last_sku, qty)
+        line = next(ln for ln in view.lines if ln.sku_id == state.last_sku)
+        product = catalog.product_detail(uow, line.product_id)
         uow.commit()
-    new = replace(state.settled(), cart=tuple(line.sku_id for line in view.lines))
-    return Turn(new, TextReply(render.cart_text(view)))
+    return added(state, view, state.last_sku, product, qty)
 
 
 def change_quantity(state: DialogState, msg: Msg) -> Turn:
@@ -166,18 +201,24 @@ def change_quantity(state: DialogState, msg: Msg) -> Turn:
     return Turn(new, TextReply(texts.QTY_CHANGED.format(name=name, qty=qty) + "\n" + render.cart_text(current)))
 
 
-def change_spec(state: DialogState, msg: Msg) -> Turn:
-    """「换成M码」: the last added line moves to another spec of the same product, same quantity."""
+def change_spec(state: DialogState, msg: Msg) -> Turn | None:
+    """「换成M码」「换成5斤的」: the last added line moves to another spec of the same product, same
+    quantity.  None when the text names no spec (「改成3件」 is a quantity)."""
     assert state.last_sku is not None
+    named = msg.nlu.value("spec")
     with msg.ctx.uow() as uow:
         current = cart.view_cart(uow, msg.openid)
         line = next((ln for ln in current.lines if ln.sku_id == state.last_sku), None)
         if line is None:
-            return Turn(state, TextReply(texts.WHICH_LINE))
+            return Turn(state, TextReply(texts.WHICH_LINE)) if named else None
         product = catalog.product_detail(uow, line.product_id)
-        sku = render.spec_of(product, str(msg.nlu.value("spec")))
-        if sku is None:
-            reply = texts.NO_SUCH_SPEC.format(spec=msg.nlu.value("spec")) + "\n" + render.spec_question(product)
+        sku = render.spec_of(product, str(named)) if named else None
+        if sku is None and len(product.skus) > 1:
+            sku = catalog.match_sku(product, msg.text)  # 「5斤」 read as a quantity by the NLU
+        if sku is None or sku.id == line.sku_id:
+            if not named:
+                return None
+            reply = texts.NO_SUCH_SPEC.format(spec=named) + "\n" + render.spec_question(product)
             return Turn(state.ask(Waiting.SPEC, product_id=product.id, quantity=line.quantity), TextReply(reply))
         cart.remove_item(uow, msg.openid, line.sku_id)
         view_after = cart.add_item(uow, msg.openid, sku.id, line.quantity)
@@ -186,17 +227,47 @@ def change_spec(state: DialogState, msg: Msg) -> Turn:
     return Turn(new, TextReply(texts.SPEC_CHANGED.format(spec=sku.spec_text, qty=line.quantity)))
 
 
+ALL_OF = re.compile(r"都|全部|所有|统统|全都|一起")
+
+
 @router.intent("remove_from_cart")
 def remove(state: DialogState, msg: Msg) -> Turn:
     with msg.ctx.uow() as uow:
         current = cart.view_cart(uow, msg.openid)
-        line = _line_to_remove(state, msg, current)
-        if line is None:
+        lines = _lines_to_remove(state, msg, current)
+        if not lines:
             return Turn(state, TextReply(texts.WHICH_LINE if current.lines else texts.CART_EMPTY))
-        after = cart.remove_item(uow, msg.openid, line.sku_id)
+        after = current
+        for line in lines:
+            after = cart.remove_item(uow, msg.openid, line.sku_id)
         uow.commit()
+    names = "、".join(dict.fromkeys(ln.name for ln in lines))
     new = replace(state.settled(), cart=tuple(ln.sku_id for ln in after.lines))
-    return Turn(new, TextReply(texts.REMOVED.format(name=line.name) + "\n" + render.cart_text(after)))
+    return Turn(new, TextReply(texts.REMOVED.format(name=names) + "\n" + render.cart_text(after)))
+
+
+@router.keyword("清空购物车", "清空", "购物车清空", "全部删除", "全删了", "全部删掉", "都删了", "清除购物车")
+def clear(state: DialogState, msg: Msg) -> Turn:
+    with msg.ctx.uow() as uow:
+        cart.clear(uow, msg.openid)
+        uow.commit()
+    return Turn(replace(state.settled(), cart=(), last_sku=None), TextReply(texts.CART_CLEARED))
+
+
+def _lines_to_remove(state: DialogState, msg: Msg, current: Any) -> list[Any]:
+    """One line (by position, name or the last added), or every line of the named product when the
+    text says 都/全部 (「把口红都删了」)."""
+    name = msg.nlu.value("product")
+    if ALL_OF.search(msg.text) and msg.nlu.value("index") is None:
+        if not name:
+            return list(current.lines)
+        return [ln for ln in current.lines if _same_product(str(name), ln.name)]
+    line = _line_to_remove(state, msg, current)
+    return [line] if line is not None else []
+
+
+def _same_product(name: str, line_name: str) -> bool:
+    return name in line_name or line_name in name
 
 
 def _line_to_remove(state: DialogState, msg: Msg, current: Any) -> Any:
@@ -206,7 +277,7 @@ def _line_to_remove(state: DialogState, msg: Msg, current: Any) -> Any:
         return next((ln for ln in current.lines if ln.sku_id == sku_id), None)
     name = msg.nlu.value("product")
     if name:
-        return next((ln for ln in current.lines if str(name) in ln.name or ln.name in str(name)), None)
+        return next((ln for ln in current.lines if _same_product(str(name), ln.name)), None)
     if len(current.lines) == 1:
         return current.lines[0]
     return next((ln for ln in current.lines if ln.sku_id == state.last_sku), None)

@@ -10,7 +10,8 @@ from bot import texts
 from bot.dialogue import render
 from bot.dialogue.answers import is_change, is_no, is_yes
 from bot.dialogue.context import Msg, Turn
-from bot.dialogue.router import router
+from bot.dialogue.receiver import parse_one_line
+from bot.dialogue.router import keyword_key, router
 from bot.dialogue.state import DialogState, Waiting
 from bot.messages import NewsReply, TextReply
 from commerce.customers import services as customers
@@ -66,6 +67,11 @@ def pay_link(msg: Msg, order: OrderView) -> NewsReply:
     )
 
 
+PLACE_ORDER = frozenset(map(keyword_key, (
+    "提交", "提交订单", "确认订单", "确认下单", "下单", "下单吧", "去下单", "付款", "去付款", "支付", "去支付", "买单",
+    "结算", "就这样下单", "没问题下单", "确认无误", "没错", "对的下单")))
+
+
 @router.pending(Waiting.ORDER_OK)
 def answer_order(state: DialogState, msg: Msg) -> Turn | None:
     assert state.pending is not None
@@ -74,7 +80,12 @@ def answer_order(state: DialogState, msg: Msg) -> Turn | None:
         return Turn(state.ask(Waiting.NAME), TextReply(texts.ASK_NAME))
     if is_no(msg):
         return Turn(state.settled(), TextReply(texts.FORM_CANCELLED))
-    if not is_yes(msg):
+    receiver = parse_one_line(msg.text)
+    if receiver is not None:  # 「王五 137… 广东省…」 instead of 确认: a new receiver, confirmed again
+        from bot.dialogue.handlers.address import save_and_confirm  # late: address imports this module
+
+        return save_and_confirm(state, msg, receiver)
+    if not (is_yes(msg) or keyword_key(msg.text) in PLACE_ORDER):
         return None
     with msg.ctx.uow() as uow:
         order = orders.place_order(uow, msg.openid, address_id=int(data["address_id"]),

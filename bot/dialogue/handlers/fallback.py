@@ -21,7 +21,13 @@ MAX_PRODUCT_TEXT = 10  # longer texts are sentences, not product names
 _PRODUCTISH = re.compile(r"^[\w\u4e00-\u9fff\s·\-+]+$")
 
 
+NOT_PRODUCT_CHARS = frozenset("嗯哦噢喔啊呀哈呵嘿喂好行要买不是对在吗呢吧谢的了我你他她它啥哎唉额呃")
+
+
 def looks_like_product(text: str) -> bool:
+    """A short name-like text; one Chinese character too (「梨」「茶」「米」), unless it is a chat particle."""
+    if len(text) == 1:
+        return "\u4e00" <= text <= "\u9fff" and text not in NOT_PRODUCT_CHARS
     return 1 < len(text) <= MAX_PRODUCT_TEXT and bool(_PRODUCTISH.match(text)) and not text.isdigit()
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from bot import texts
+from bot.dialogue import render
 from bot.dialogue.context import Msg, Turn
 from bot.dialogue.handlers import browse, cart, product
 from bot.dialogue.refs import bare_ordinal
@@ -14,6 +15,7 @@ from bot.dialogue.router import router
 from bot.dialogue.state import DialogState
 from bot.messages import TextReply
 from commerce.catalog import services as catalog
+from commerce.catalog.views import ProductView, SkuView
 from commerce.orders import policy as order_policy
 from nlu.types import Parse
 
@@ -37,7 +39,7 @@ def pick_number(state: DialogState, msg: Msg) -> Turn | None:
 @router.followup("change_spec")
 def change_spec(state: DialogState, msg: Msg) -> Turn | None:
     """「换成M码」 after adding something: the same line in another spec."""
-    if state.last_sku is None or not CHANGE.search(msg.text) or not msg.nlu.value("spec"):
+    if state.last_sku is None or not CHANGE.search(msg.text):
         return None
     return cart.change_spec(state, msg)
 
@@ -91,18 +93,37 @@ SPEC_QUESTION = re.compile(r"(颜色|色号|尺码|码数|尺寸|规格|型号|�
 
 
 ASKS_IF_THERE_IS = re.compile(r"有没有|有吗|有木有|有没|还有|有.{0,6}的吗")
+ASKS_ABOUT_ONE = re.compile(r"有没有|有吗|有么|有木有|有没|还有|有货|有.{0,6}的吗|多少钱|多钱|几块|什么价|价格|价钱|贵吗|会员价")
+SPEC_QUESTION_CHARS = 16
+
+
+def named_sku(item: ProductView, msg: Msg) -> SkuView | None:
+    """The one SKU of a multi-spec product the text names (「10斤」 even when the NLU read it as a quantity)."""
+    if len(item.skus) < 2:
+        return None
+    spec = msg.nlu.value("spec")
+    sku = render.spec_of(item, str(spec)) if spec else None
+    return sku or catalog.match_sku(item, msg.text)
 
 
 @router.followup("ask_specs")
 def ask_specs(state: DialogState, msg: Msg) -> Turn | None:
-    """「有什么颜色」「有哪些尺码」 about the product in focus: its specs, ready to pick one."""
+    """「有什么颜色」「有哪些尺码」 about the product in focus: its specs, ready to pick one;
+    「10斤的有吗」「10节的多少钱」: that spec's price and stock."""
     if state.focus is None or msg.nlu.value("product") or msg.nlu.value("category"):
         return None
-    asks_for_spec = msg.nlu.value("spec") is not None and ASKS_IF_THERE_IS.search(msg.text) is not None
-    if not (SPEC_QUESTION.search(msg.text) or asks_for_spec):  # 「有什么颜色」 or 「有没有大号的」
+    lists_specs = SPEC_QUESTION.search(msg.text) is not None
+    asks_about_one = len(msg.text) <= SPEC_QUESTION_CHARS and ASKS_ABOUT_ONE.search(msg.text) is not None
+    if not (lists_specs or asks_about_one):
         return None
-    with msg.ctx.uow() as uow:
+    with msg.ctx.reads() as uow:
         item = catalog.product_detail(uow, state.focus)
+    sku = named_sku(item, msg) if asks_about_one else None
+    if sku is not None:
+        return cart.offer_sku(state, msg, item, sku)
+    asks_for_spec = msg.nlu.value("spec") is not None and ASKS_IF_THERE_IS.search(msg.text) is not None
+    if not (lists_specs or asks_for_spec):  # 「有什么颜色」 or 「有没有大号的」
+        return None
     return cart.choose_sku(state, msg, item, 1, None) if len(item.skus) > 1 else product.detail(
         state, msg.with_parse(Parse(text=msg.text, intent="product_detail", confidence=1.0)))
 
@@ -112,15 +133,15 @@ BARE_SPEC_CHARS = 8
 
 @router.followup("bare_spec")
 def bare_spec(state: DialogState, msg: Msg) -> Turn | None:
-    """「M码」「黑色」「要XL的」 right after a product card: that spec of the product in focus
+    """「M码」「黑色」「要XL的」「10斤的」 right after a product card: that spec of the product in focus
     (added when it names one SKU, else the narrowed spec question)."""
     if state.focus is None or len(msg.text) > BARE_SPEC_CHARS or msg.nlu.value("product"):
         return None
-    if msg.nlu.value("spec") is None or msg.nlu.intent not in ("add_to_cart", "product_detail", "search_product"):
+    if msg.nlu.intent not in ("add_to_cart", "product_detail", "search_product"):
         return None
     with msg.ctx.reads() as uow:
         item = catalog.product_detail(uow, state.focus)
-    if len(item.skus) < 2:
+    if len(item.skus) < 2 or (msg.nlu.value("spec") is None and named_sku(item, msg) is None):
         return None
     spec_text, qty = cart.spec_in_text(msg, item, cart.quantity_of(msg))
     return cart.choose_sku(state, msg, item, qty, spec_text or str(msg.nlu.value("spec")))

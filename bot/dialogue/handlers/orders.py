@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from bot import texts
@@ -17,6 +18,7 @@ from commerce.orders.states import OrderStatus
 from commerce.orders.views import OrderView
 
 RECENT = 5
+ASKS_FOR_PARCEL = re.compile(r"到哪|物流|快递|包裹|运到|送到哪|发到哪")
 
 
 def summary(order: OrderView) -> str:
@@ -54,8 +56,16 @@ def my_orders(state: DialogState, msg: Msg) -> Turn:
 @router.intent("order_status", "track_logistics")
 def order_status(state: DialogState, msg: Msg) -> Turn:
     order_no = order_no_of(state, msg)
-    if order_no is None:
-        return my_orders(state, msg) if not state.orders else Turn(state, TextReply(texts.ASK_ORDER_NO))
+    if order_no is None and ASKS_FOR_PARCEL.search(msg.text):  # 「订单到哪了」: where the parcel is
+        from bot.dialogue.handlers.logistics import track  # late: logistics registers after this module
+
+        return track(state, msg)
+    if order_no is None:  # 「我的订单状态」: the only order, else the list to pick from
+        with msg.ctx.reads() as uow:
+            recent = orders.list_orders(uow, msg.openid, limit=2)
+        if len(recent) != 1:
+            return my_orders(state, msg)
+        order_no = recent[0].order_no
     with msg.ctx.uow() as uow:
         order = orders.get_order(uow, order_no, openid=msg.openid)
     body = texts.ORDER_DETAIL.format(order_no=order.order_no, status=texts.status_text(order.status),

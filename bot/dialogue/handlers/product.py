@@ -68,4 +68,7 @@ def detail(state: DialogState, msg: Msg) -> Turn:
             if found is not None:
                 return found
         return Turn(state, TextReply(why.reply))
-    return Turn(replace(state.settled(), focus=product.id), render.product_card(msg.ctx, product))
+    from bot.dialogue.handlers.aftersale import ports  # late: keeps the handlers' registration order
+
+    card = render.product_card(msg.ctx, product, return_days=ports().after_sale_days)
+    return Turn(replace(state.settled(), focus=product.id), card)

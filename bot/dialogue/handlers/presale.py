@@ -1,0 +1,85 @@
+"""Questions a shopper asks before buying, about the product in focus or the shop:
+「这个能退吗」「支持七天无理由吗」「能开发票吗」「可以寄给我妈吗」「你是机器人吗」.
+
+Registered before the after-sale rules (see `handlers/__init__.py`): 「能退吗」 about a product
+being looked at is a policy question, not a refund request."""
+
+from __future__ import annotations
+
+import re
+
+from bot import texts
+from bot.dialogue.context import Msg, Turn
+from bot.dialogue.router import router
+from bot.dialogue.state import DialogState
+from bot.messages import TextReply
+from commerce.catalog import services as catalog
+
+CAN_RETURN = re.compile(
+    r"(?:能|可以|可不可以|能不能|支持|支不支持|包|给不给|让不让|允许)\s*(?:退|换|无理由)"
+    r"|[七7]\s*天(?:无理由|内?(?:能|可以)?退)|无理由退|退换货?(?:政策|规则|吗|么)|怎么退换|售后政策|退货政策"
+)
+ABOUT_MY_ORDER = re.compile(r"SY\s?\d{6}|订单|我买的|买了的|已经买|收到的|收到了|到货|签收|我要退|申请|帮我退|退款")
+SHOP_POLICY = re.compile(r"[七7]\s*天|无理由|政策|规则|你们|店里|商品")
+
+
+@router.followup("return_policy")
+def return_policy(state: DialogState, msg: Msg) -> Turn | None:
+    """「这个能退吗」「脐橙支持七天无理由吗」: the product's 7-day no-reason return rule; without a
+    product in view, the shop's rule (or, for 「能退吗」 after buying, the refund flow)."""
+    if not CAN_RETURN.search(msg.text) or ABOUT_MY_ORDER.search(msg.text):
+        return None
+    from bot.dialogue.handlers.aftersale import ports, refund_request  # late: registered after this rule
+
+    days = ports().after_sale_days
+    name = msg.nlu.value("product")
+    with msg.ctx.reads() as uow:
+        if name:
+            found = catalog.search_products(uow, str(name), limit=1)
+            product_id = found[0].id if found else None
+        else:
+            product_id = state.focus if state.focus is not None else (
+                state.products[0] if len(state.products) == 1 else None)
+        product = catalog.product_detail(uow, product_id) if product_id is not None else None
+    if product is None:
+        if not SHOP_POLICY.search(msg.text):
+            return refund_request(state, msg)  # 「这个能退吗」 with nothing shown: probably what they bought
+        return Turn(state, TextReply(texts.RETURN_POLICY_GENERAL.format(days=days)))
+    template = texts.RETURN_POLICY_OK if product.no_reason_return else texts.RETURN_POLICY_NO
+    return Turn(state, TextReply(template.format(name=product.name, days=days)))
+
+
+INVOICE = re.compile(r"发票|开票|票据|报销")
+
+
+@router.followup("invoice")
+def invoice(state: DialogState, msg: Msg) -> Turn | None:
+    """「能开发票吗」: how invoices are issued (by customer service, after payment)."""
+    if not INVOICE.search(msg.text):
+        return None
+    return Turn(state, TextReply(texts.INVOICE_INFO))
+
+
+SEND_TO_OTHERS = re.compile(
+    r"(?:寄|送|发|邮)(?:到|给|去)?(?:别人|朋友|家人|亲戚|同事|对方|爸|妈|父母|老人|老家|外地|其他地址|另一个地址|别的地址|不同地址)"
+    r"|送人|送礼|代收|帮(?:别人|朋友|家人)买|收货人(?:不是|可以是)"
+)
+
+
+@router.followup("send_as_gift")
+def send_as_gift(state: DialogState, msg: Msg) -> Turn | None:
+    """「能不能寄到别人家」「可以送人吗」: yes — the receiver is whoever is filled in at checkout.
+    「想买点橙子送人」 names goods: that is a search, not this question."""
+    if not SEND_TO_OTHERS.search(msg.text) or msg.nlu.value("product") or msg.nlu.value("category"):
+        return None
+    return Turn(state, TextReply(texts.GIFT_ADDRESS))
+
+
+ARE_YOU_A_BOT = re.compile(r"^(?:你|您)是(?:不是)?(?:机器人|真人|人工|ai|AI|人|谁)(?:吗|嘛|么|啊|呀)?[?？]?$|^是真人吗[?？]?$")
+
+
+@router.followup("bot_identity")
+def bot_identity(state: DialogState, msg: Msg) -> Turn | None:
+    if not ARE_YOU_A_BOT.match(msg.text):
+        return None
+    return Turn(state, TextReply(texts.BOT_IDENTITY.format(shop=msg.ctx.shop_name)))

@@ -1,0 +1,191 @@
+"""Phrasings real shoppers used in the dialogue QA round (issue 4), with the production NLU and wiring:
+pre-sale questions about the product in view, spec questions and changes, cart edits by name,
+the order confirmation's address edits, merchant verbs from a shopper."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.messages import NewsReply, TextReply
+from commerce.catalog import services as catalog
+from commerce.catalog.drafts import ProductDraft, SkuDraft
+from commerce.db import Base
+from siyu.container import Container
+from siyu.dialogue import build_dialogue
+from siyu.settings import load_settings
+from tests.integration.dialogue.conftest import Chat, seed_shop
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("nlu")
+
+
+@pytest.fixture
+def container(tmp_path: Path, model_dir: Path) -> Iterator[Container]:
+    settings = load_settings(data_dir=tmp_path, public_base_url="https://shop.example.com",
+                             nlu={"model_path": str(model_dir / "model.pkl")})
+    c = Container(settings)
+    Base.metadata.create_all(c.db.engine)
+    seed_shop(c.db)
+    with c.db.uow() as uow:  # fresh fruit: no 7-day no-reason return; a course priced per pack
+        catalog.upsert_product(uow, ProductDraft(
+            "P-PEAR", "砀山酥梨", category_path="食品/水果", no_reason_return=False, skus=(
+                SkuDraft("PEAR-5", 2990, {"规格": "5斤"}, stock=30), SkuDraft("PEAR-10", 4990, {"规格": "10斤"}, stock=3))),
+            actor="t")
+        catalog.upsert_product(uow, ProductDraft("P-PT", "私教一对一课程", category_path="健身课程", skus=(
+            SkuDraft("PT-1", 9900, {"课时": "1节"}, stock=99),
+            SkuDraft("PT-10", 88000, {"课时": "10节"}, member_price_fen=80000, original_price_fen=99000, stock=99))),
+            actor="t")
+        uow.commit()
+    yield c
+    c.close()
+
+
+@pytest.fixture
+def chat(container: Container) -> Chat:
+    return Chat(build_dialogue(container))
+
+
+def text_of(reply: object) -> str:
+    assert isinstance(reply, TextReply), reply
+    return reply.content
+
+
+def card(reply: object) -> NewsReply:
+    assert isinstance(reply, NewsReply), reply
+    return reply
+
+
+class TestReturnPolicyBeforeBuying:
+    def test_asking_if_the_product_in_view_can_be_returned_answers_its_rule(self, chat: Chat) -> None:
+        chat.say("酥梨")
+        assert "不支持7天无理由" in card(chat.say("第一个")).description
+        for question in ("这个能退吗", "七天无理由吗", "支持7天无理由退货吗", "能退换吗"):
+            answer = text_of(chat.say(question))
+            assert "砀山酥梨" in answer and "不支持7天无理由" in answer, question
+
+    def test_a_returnable_product_says_so_and_how(self, chat: Chat) -> None:
+        chat.say("面霜")
+        assert "支持7天无理由" in card(chat.say("第一个")).description
+        answer = text_of(chat.say("这款可以退吗？"))
+        assert "保湿面霜" in answer and "支持7天无理由退货" in answer and "申请退款" in answer
+
+    def test_the_shops_rule_without_a_product_in_view(self, chat: Chat) -> None:
+        assert "无理由退货" in text_of(chat.say("你们支持七天无理由吗"))
+
+
+class TestSpecs:
+    def test_asking_for_one_spec_gives_its_price_and_stock_then_adds_it(self, chat: Chat) -> None:
+        chat.say("梨")
+        chat.say("第一个")
+        offer = text_of(chat.say("10斤的有吗"))
+        assert "10斤" in offer and "¥49.90" in offer and "库存 3" in offer
+        assert "砀山酥梨 10斤×2" in text_of(chat.say("来两件"))
+
+    def test_the_price_of_one_spec_includes_its_member_price(self, chat: Chat) -> None:
+        chat.say("私教课")
+        description = card(chat.say("第一个")).description
+        assert "原价¥990.00" not in description.split("\n")[0]  # the cheapest pack has no 原价
+        assert "10节 ¥880.00" in description
+        offer = text_of(chat.say("10节的多少钱"))
+        assert "¥880.00" in offer and "¥800.00" in offer
+
+    def test_changing_to_a_weight_spec_is_not_a_quantity(self, chat: Chat) -> None:
+        chat.say("酥梨")
+        chat.say("第一个")
+        assert "10斤×2" in text_of(chat.say("来两件10斤的"))
+        changed = text_of(chat.say("换成5斤的"))
+        assert "5斤" in changed and "2" in changed
+        cart = text_of(chat.say("购物车"))
+        assert "5斤" in cart and "×2" in cart and "10斤" not in cart
+
+    def test_one_more_says_what_was_added(self, chat: Chat) -> None:
+        chat.say("苹果")
+        chat.say("来一件")
+        assert "已加入购物车" in text_of(chat.say("再来一件"))
+
+
+class TestCartEdits:
+    def test_a_quantity_change_by_product_name(self, chat: Chat) -> None:
+        chat.say("来一件苹果")
+        chat.say("西湖龙井来一件")
+        changed = text_of(chat.say("苹果改成3件"))
+        assert "烟台苹果" in changed and "×3" in changed
+
+    def test_removing_every_line_of_a_product_and_clearing_the_cart(self, chat: Chat) -> None:
+        chat.say("T恤")
+        chat.say("第一个")
+        chat.say("M码")
+        chat.say("要L码的")
+        chat.say("苹果来一件")
+        after = text_of(chat.say("把T恤都删了"))
+        assert "纯棉T恤" not in after.split("\n", 1)[1] and "烟台苹果" in after
+        assert "已清空" in text_of(chat.say("清空购物车"))
+        assert "空的" in text_of(chat.say("购物车"))
+
+    def test_the_spec_already_in_the_name_is_not_repeated(self, chat: Chat) -> None:
+        added = text_of(chat.say("西湖龙井来一件"))
+        assert "西湖龙井 250克×1" in added
+        with_spec_in_name = "P-RICE"
+        container_db = chat.dialogue.ctx.db
+        with container_db.uow() as uow:
+            catalog.upsert_product(uow, ProductDraft(with_spec_in_name, "五常大米 5kg", category_path="食品",
+                                                     skus=(SkuDraft("RICE-5", 8900, {"规格": "5kg"}, stock=9),)),
+                                   actor="t")
+            uow.commit()
+        assert "五常大米 5kg×1" in text_of(chat.say("大米来一袋"))
+
+
+class TestOrderConfirmation:
+    def _to_confirmation(self, chat: Chat) -> None:
+        chat.say("苹果来两件")
+        chat.say("结算")
+        chat.say("同意")
+        assert "应付" in text_of(chat.say("张三 13812345678 浙江省杭州市西湖区文三路100号"))
+
+    @pytest.mark.parametrize("words", ["改一下地址", "地址填错了", "换个收货地址", "修改收货人"])
+    def test_editing_the_receiver_in_other_words(self, chat: Chat, words: str) -> None:
+        self._to_confirmation(chat)
+        assert "姓名" in text_of(chat.say(words))
+
+    def test_a_new_receiver_line_instead_of_confirming_is_confirmed_again(self, chat: Chat) -> None:
+        self._to_confirmation(chat)
+        again = text_of(chat.say("王五，137 0000 2222，广东省深圳市南山区科技园1号"))
+        assert "王*" in again and "广东省" in again
+        pay = chat.say("提交订单")
+        assert isinstance(pay, NewsReply) and "/pay/SY" in pay.url
+
+    def test_an_address_sent_before_consent_is_used_once_consent_is_given(self, chat: Chat) -> None:
+        chat.say("苹果来两件")
+        assert "同意" in text_of(chat.say("张三 13812345678 浙江省杭州市西湖区文三路100号"))
+        assert "张*" in text_of(chat.say("同意"))
+
+    def test_order_status_without_a_number_shows_the_only_order(self, chat: Chat) -> None:
+        self._to_confirmation(chat)
+        chat.say("确认")
+        chat.say("你好")
+        assert "待支付" in text_of(chat.say("我的订单状态"))
+
+
+class TestOtherQuestions:
+    @pytest.mark.parametrize("text", ["下架 脐橙", "发货 SY20261126000001", "改价 T恤 59", "发货", "补货 TEE-M 20"])
+    def test_merchant_commands_from_a_shopper_are_declined_politely(self, chat: Chat, text: str) -> None:
+        assert "商家管理指令" in text_of(chat.say(text))
+
+    @pytest.mark.parametrize("text", ["发货了吗", "什么时候发货", "上架新品了吗"])
+    def test_shoppers_questions_with_those_words_are_not_commands(self, chat: Chat, text: str) -> None:
+        assert "商家管理指令" not in text_of(chat.say(text))
+
+    def test_invoice_gift_and_bot_questions(self, chat: Chat) -> None:
+        assert "发票" in text_of(chat.say("可以开发票吗"))
+        assert "收货人填对方" in text_of(chat.say("能不能寄到别人家"))
+        assert "购物助手" in text_of(chat.say("你是机器人吗"))
+
+    def test_banker_numerals_count_pieces(self, chat: Chat) -> None:
+        assert "×2" in text_of(chat.say("苹果来 贰 件"))
