@@ -47,7 +47,7 @@ from sqlalchemy.exc import DBAPIError
 
 from commerce.catalog.model import Sku
 from commerce.customers.model import Customer
-from commerce.db import UnitOfWork
+from commerce.db import WROTE, UnitOfWork
 from commerce.inventory import limits, stock
 from commerce.orders.fastpath_sql import (
     INVALID_TEXT_REPRESENTATION,
@@ -153,6 +153,7 @@ def driver_connection(uow: UnitOfWork) -> Driver | None:
     if conn.dialect.name != "postgresql" or conn.dialect.driver != "psycopg":
         return None
     uow.session.flush()  # the raw statements must see what the caller did earlier in this unit of work
+    conn.info[WROTE] = True  # the write may run in this transaction: never end it with COMMIT unasked
     return Driver(conn.connection.driver_connection, conn.engine)
 
 
