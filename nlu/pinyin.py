@@ -11,10 +11,11 @@ from nlu.normalize import is_cjk
 
 @lru_cache(maxsize=32768)
 def char_pinyin(ch: str) -> str:
-    """`橙` → `cheng`; a non-Chinese character maps to itself."""
+    """`橙` → `cheng`; a non-Chinese character, or one pypinyin has no reading for (鿖), maps to itself."""
     if not is_cjk(ch):
         return ch
-    return lazy_pinyin(ch, style=Style.NORMAL, errors="ignore")[0] if ch else ch
+    readings = lazy_pinyin(ch, style=Style.NORMAL, errors="ignore")
+    return readings[0] if readings else ch
 
 
 def word_pinyin(word: str) -> str:

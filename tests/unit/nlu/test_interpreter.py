@@ -82,6 +82,10 @@ class TestBadInput:
         text = "hi\x07 我想買 two 件 XL 的 T恤 🙂\u200b"
         assert_valid(interpreter.parse(text), text)
 
+    def test_cjk_characters_without_a_pinyin_reading_still_parse(self, interpreter: EmbeddedInterpreter) -> None:
+        for text in ("鿖", "鿖鿗 多少钱", "\u9fff\u9ffe"):  # newest CJK code points: pypinyin has no reading
+            assert_valid(interpreter.parse(text), text)
+
     @settings(max_examples=300, deadline=None)
     @given(st.text(max_size=400))
     def test_any_text_gives_a_valid_parse(self, interpreter: EmbeddedInterpreter, text: str) -> None:
