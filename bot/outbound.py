@@ -109,8 +109,13 @@ class Outbound:
             window = (f"wx:cs:msg:{inbound.openid}", "0", WINDOW_SECONDS)
         else:
             return False
-        (tail,) = self._kv.set_then_get([window], [f"wx:pending:{inbound.openid}:tail"])  # one round trip
+        (tail,) = self._kv.set_then_get([window], [self.pending_key(inbound.openid)])  # one round trip
         return tail is not None
+
+    @staticmethod
+    def pending_key(openid: str) -> str:
+        """The key `note_inbound` reads (the edge reads it ahead with its dedup claim)."""
+        return f"wx:pending:{openid}:tail"
 
     def note_paid(self, openid: str) -> None:
         """A payment: unlimited CS messages to this user for 48 h."""

@@ -39,9 +39,9 @@ class Container:
 
     @cached_property
     def kv(self) -> Any:
-        from bot.kv import MemoryKV, RedisKV
+        from bot.kv import BatchingKV, MemoryKV, RedisKV
 
-        return RedisKV(self.settings.redis.url) if self.settings.redis.url else MemoryKV()
+        return BatchingKV(RedisKV(self.settings.redis.url) if self.settings.redis.url else MemoryKV())
 
     @cached_property
     def dialogue(self) -> Any:

@@ -4,7 +4,7 @@
 - `effective_api_base(settings)`  the sandbox at `{public_base_url}/sandbox` when the sandbox
                                    is enabled and `wechat.api_base` is left at the real default.
 - `build_wechat_api(c)` / `build_outbound(c)` / `build_wechat_sandbox(c)`  for `Container`.
-- `edge_routes(c)`                 the route provider (in `siyu/routes.py`).
+- `wechat_routes(c)`, `edge_routes(c)`  the route providers (in `siyu/routes.py`).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 from starlette.routing import BaseRoute, Route
 
 from bot.edge import EdgeConfig, WeChatEndpoint
+from bot.dialogue.state import StateStore
 from bot.messages import Inbound, Reply, TextReply
 from bot.outbound import Outbound
 from bot.wechat_api import REAL_API_BASE, WeChatAPI
@@ -71,6 +72,11 @@ def _bind_log_context(request_id: str, openid: str) -> None:
     openid_var.set(hash_openid(openid))
 
 
+def _prefetch(inbound: Inbound) -> tuple[str, ...]:
+    """What a reply reads from the cache: the dialogue state and the user's queue of waiting CS messages."""
+    return (StateStore.key(inbound.openid), Outbound.pending_key(inbound.openid))
+
+
 def _echo(inbound: Inbound) -> Reply:
     return TextReply(f"[echo] {inbound.text or inbound.event or inbound.kind}")
 
@@ -84,10 +90,13 @@ def dialogue_respond(c: Container) -> Any:
         return _echo
 
 
-def edge_routes(c: Container) -> list[BaseRoute]:
+def wechat_routes(c: Container) -> list[BaseRoute]:
+    """`/wechat` — the hot path, so it is the app's first route (each route tried costs a regex match)."""
     endpoint = WeChatEndpoint(edge_config(c.settings), dialogue_respond(c), c.kv, late=c.outbound,
-                              bind_log_context=_bind_log_context)
-    routes: list[BaseRoute] = [Route("/wechat", endpoint.handle, methods=["GET", "POST"])]
-    if c.settings.sandbox.enabled:
-        routes += c.wechat_sandbox.routes()
-    return routes
+                              bind_log_context=_bind_log_context, prefetch=_prefetch)
+    return [Route("/wechat", endpoint.handle, methods=["GET", "POST"])]
+
+
+def edge_routes(c: Container) -> list[BaseRoute]:
+    """With the sandbox on: WeChat's imitation under `/sandbox/...` and the simulator."""
+    return c.wechat_sandbox.routes() if c.settings.sandbox.enabled else []

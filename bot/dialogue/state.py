@@ -120,6 +120,11 @@ class StateStore:
         self._kv = kv
         self._ttl = ttl_seconds
 
+    @staticmethod
+    def key(openid: str) -> str:
+        """The cache key of `openid`'s state (the edge reads it ahead with its dedup claim)."""
+        return KEY_PREFIX + openid
+
     def load(self, openid: str) -> DialogState:
         text = self._kv.get(KEY_PREFIX + openid)
         if not text:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Sequence
 
 from bot.kv import KV
 
@@ -29,13 +30,17 @@ class RetryLedger:
         self._kv = kv
         self._ttl = ttl_seconds
 
-    def claim(self, key: str) -> bool:
-        """True for the first delivery of this message (one cache round trip)."""
+    def claim(self, key: str, reads: Sequence[str] = ()) -> tuple[bool, dict[str, str | None]]:
+        """(True for the first delivery of this message, the values of `reads`) — one cache round trip.
+
+        Fails open: with the cache down the message is answered (claimed) and nothing is known.
+        """
         try:
-            return self._kv.set_nx(_PREFIX + key, _PENDING, self._ttl)
+            claimed, values = self._kv.claim_then_get(_PREFIX + key, _PENDING, self._ttl, reads)
         except Exception:  # noqa: BLE001 - fail open: answer rather than drop
             log.warning("dedup cache unavailable; answering %s without dedup", key, exc_info=True)
-            return True
+            return True, {}
+        return claimed, dict(zip(reads, values, strict=True))
 
     def finish(self, key: str, reply_xml: str) -> None:
         self._store(key, _DONE + reply_xml)

@@ -4,6 +4,11 @@ The dialogue (`respond`) is sync and runs in a worker thread.  If it is not done
 by `reply_deadline_seconds` we answer `success` (WeChat then neither retries nor
 shows an error) and the worker thread, when it finishes, hands the reply to the
 send-later path (customer-service message).  Rejections carry no body.
+
+The worker thread's cache traffic is two round trips per message: the dedup claim
+(`SET NX`) together with the keys the reply will read (`prefetch`: dialogue state,
+the CS window's pending queue), then — through the KV's `batch()` — every write of
+the reply (state, the answer kept for WeChat's retries, the CS window) in one pipeline.
 """
 
 from __future__ import annotations
@@ -14,7 +19,9 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager, nullcontext
 
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
@@ -22,7 +29,7 @@ from starlette.responses import PlainTextResponse, Response
 from bot.edge.config import EdgeConfig
 from bot.edge.dedup import RetryLedger
 from bot.edge.inbound_xml import Fields, decode_body, dedup_key, parse_fields, require_sender, to_inbound
-from bot.edge.ports import BindLogContext, LateDelivery, Respond
+from bot.edge.ports import BindLogContext, LateDelivery, Prefetch, Respond
 from bot.edge.rejection import Rejected, bad_request
 from bot.edge.reply_xml import SUCCESS, render_reply
 from bot.edge.security import CallbackVerifier
@@ -33,6 +40,7 @@ from bot.messages import EmptyReply, ImageReply, Inbound, NewsReply, Reply, Text
 log = logging.getLogger("bot.edge")
 
 _REPLY_TYPES = (TextReply, NewsReply, ImageReply, TransferReply, EmptyReply)
+_RETRY = "\x00retry"  # from the worker: this delivery is WeChat's retry of a message in progress
 
 
 class _Job:
@@ -74,11 +82,15 @@ class WeChatEndpoint:
         *,
         late: LateDelivery | None = None,
         bind_log_context: BindLogContext | None = None,
+        prefetch: Prefetch | None = None,
     ) -> None:
         self._config = config
         self._respond = respond
         self._late = late
         self._bind = bind_log_context
+        self._prefetch = prefetch
+        self._batch: Callable[[dict[str, str | None]], AbstractContextManager[object]] = (
+            getattr(kv, "batch", None) or (lambda known: nullcontext()))
         self._verifier = CallbackVerifier(config)
         self._ledger = RetryLedger(kv, config.dedup_ttl_seconds)
         self._pool = ThreadPoolExecutor(max_workers=config.worker_threads, thread_name_prefix="dialogue")
@@ -123,9 +135,6 @@ class WeChatEndpoint:
     async def _answer(self, fields: Fields, request_id: str) -> str:
         deadline = time.monotonic() + self._config.reply_deadline_seconds
         key = dedup_key(fields)
-        if not self._ledger.claim(key):
-            log.info("rid=%s retry of %s: returning the first answer", request_id, key)
-            return await self._ledger.wait(key, deadline) or SUCCESS
         to_user = fields.get("ToUserName") or self._config.original_id
         job = _Job(to_inbound(fields, request_id), to_user if isinstance(to_user, str) else "")
         loop = asyncio.get_running_loop()
@@ -133,7 +142,7 @@ class WeChatEndpoint:
         context = contextvars.copy_context()
         self._pool.submit(context.run, self._run, job, key, loop, waiter)
         try:
-            return await asyncio.wait_for(waiter, deadline - time.monotonic())
+            xml = await asyncio.wait_for(waiter, deadline - time.monotonic())
         except TimeoutError:
             xml = job.give_up()
             if xml is None:
@@ -141,20 +150,44 @@ class WeChatEndpoint:
                             request_id, self._config.reply_deadline_seconds)
                 return SUCCESS
             return xml
+        if xml is _RETRY:
+            log.info("rid=%s retry of %s: returning the first answer", request_id, key)
+            return await self._ledger.wait(key, deadline) or SUCCESS
+        return xml
 
     # -- worker thread -----------------------------------------------------
     def _run(self, job: _Job, key: str, loop: asyncio.AbstractEventLoop, waiter: asyncio.Future[str]) -> None:
+        """Claim the message (reading ahead the keys the reply needs), reply, bookkeeping — two cache round trips."""
         inbound = job.inbound
         if self._bind is not None:
             self._bind(inbound.request_id, inbound.openid)
-        reply, xml = self._reply_for(inbound, job.to_user)
-        if job.complete(reply, xml):
-            self._ledger.finish(key, xml)
+        claimed, known = self._ledger.claim(key, self._keys_for(inbound))
+        if not claimed:
+            loop.call_soon_threadsafe(_resolve, waiter, _RETRY)
+            return
+        with self._batch(known):
+            reply, xml = self._reply_for(inbound, job.to_user)
+            on_time = job.complete(reply, xml)
+            if on_time:
+                self._ledger.finish(key, xml)
+            else:
+                self._ledger.finish_late(key)
+            waiting = self._note_inbound(inbound)
+        if on_time:
             loop.call_soon_threadsafe(_resolve, waiter, xml)
         else:
-            self._ledger.finish_late(key)
             self._deliver_late(inbound, reply)
-        self._after_reply(inbound)
+        if waiting:
+            self._flush_pending(inbound.openid)
+
+    def _keys_for(self, inbound: Inbound) -> Sequence[str]:
+        if self._prefetch is None:
+            return ()
+        try:
+            return tuple(self._prefetch(inbound))
+        except Exception:  # noqa: BLE001 - reading ahead is an optimisation
+            log.exception("rid=%s prefetch keys failed", inbound.request_id)
+            return ()
 
     def _reply_for(self, inbound: Inbound, to_user: str) -> tuple[Reply, str]:
         try:
@@ -173,15 +206,21 @@ class WeChatEndpoint:
             return
         self._late.deliver(inbound.openid, reply)
 
-    def _after_reply(self, inbound: Inbound) -> None:
-        """Open the user's CS window and send what waited for them (after the passive reply)."""
+    def _note_inbound(self, inbound: Inbound) -> bool:
+        """Open the user's CS window; True if messages wait for them (sent after the passive reply)."""
         if self._late is None:
-            return
+            return False
         try:
-            if self._late.note_inbound(inbound):
-                self._late.flush_pending(inbound.openid)
+            return self._late.note_inbound(inbound)
         except Exception:  # noqa: BLE001 - bookkeeping must never break the reply path
             log.exception("rid=%s send-later bookkeeping failed", inbound.request_id)
+            return False
+
+    def _flush_pending(self, openid: str) -> None:
+        try:
+            self._late.flush_pending(openid)  # type: ignore[union-attr]
+        except Exception:  # noqa: BLE001
+            log.exception("send-later flush failed")
 
 
 def _resolve(waiter: asyncio.Future[str], xml: str) -> None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from bot.messages import Inbound, Reply
 
 Respond = Callable[[Inbound], Reply]
 BindLogContext = Callable[[str, str], None]  # (request_id, openid)
+Prefetch = Callable[[Inbound], Sequence[str]]  # cache keys the reply will read: fetched with the dedup claim
 
 
 class LateDelivery(Protocol):
