@@ -22,8 +22,14 @@ def _pay_routes(c: Container) -> list[BaseRoute]:
     return pay_route_provider(c)
 
 
+def _wechat_routes(c: Container) -> list[BaseRoute]:
+    from siyu.edge import wechat_routes  # /wechat
+
+    return wechat_routes(c)
+
+
 def _edge_routes(c: Container) -> list[BaseRoute]:
-    from siyu.edge import edge_routes  # /wechat and, with the sandbox on, /sandbox/... and /simulator
+    from siyu.edge import edge_routes  # with the sandbox on, /sandbox/... and /simulator
 
     return edge_routes(c)
 
@@ -42,5 +48,8 @@ def _logistics_routes(c: Container) -> list[BaseRoute]:
     return logistics_routes(c)
 
 
+# /wechat first: it is the hot path and every route tried before it costs a match.
 # Specific sandbox paths (transfer-bills under /sandbox/pay/v3/fund-app, courier) before the pay sandbox mount.
-PROVIDERS: list[RouteProvider] = [_distribution_routes, _logistics_routes, _edge_routes, _pay_routes, _dialogue_routes]
+PROVIDERS: list[RouteProvider] = [
+    _wechat_routes, _distribution_routes, _logistics_routes, _edge_routes, _pay_routes, _dialogue_routes,
+]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 from xml.etree.ElementTree import Element, ParseError
+from xml.etree.ElementTree import fromstring as _plain_fromstring
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
@@ -32,9 +33,18 @@ def decode_body(body: bytes) -> str:
 
 
 def parse_fields(xml_text: str) -> Fields:
-    """The `<xml>` element's children as a dict; raises Rejected(400) on anything else."""
+    """The `<xml>` element's children as a dict; raises Rejected(400) on anything else.
+
+    A body without any `<!` markup other than CDATA sections cannot declare a DTD or an
+    entity, so expat parses it directly (WeChat's messages, ~4x cheaper); anything else —
+    a DOCTYPE, an ENTITY, even a comment — goes through defusedxml, which refuses DTDs and
+    entities.  (Expat only expands the five predefined entities without a DTD.)
+    """
     try:
-        root = fromstring(xml_text, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+        if "<!" not in xml_text.replace("<![CDATA[", ""):
+            root = _plain_fromstring(xml_text)
+        else:
+            root = fromstring(xml_text, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
         raise bad_request(f"forbidden XML construct: {type(exc).__name__}") from None
     except (ParseError, ValueError) as exc:

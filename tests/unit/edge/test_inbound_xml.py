@@ -75,6 +75,20 @@ class TestHardening:
         with pytest.raises(Rejected):
             parse_fields(xxe)
 
+    @pytest.mark.parametrize("xml", [
+        '<!DOCTYPE xml [<!ENTITY a "x">]><xml><Content><![CDATA[hi]]>&a;</Content></xml>',
+        '<xml><Content><![CDATA[a]]></Content></xml><!DOCTYPE x>',
+        '<<![CDATA[!DOCTYPE xml [<!ENTITY a "x">]><xml><Content>&a;</Content></xml>',
+    ])
+    def test_a_dtd_next_to_cdata_sections_is_still_refused(self, xml: str) -> None:
+        with pytest.raises(Rejected):
+            parse_fields(xml)
+
+    def test_cdata_and_comments_are_fine(self) -> None:
+        fields = parse_fields("<xml><!-- WeChat never sends this --><FromUserName><![CDATA[o1]]></FromUserName>"
+                              "<Content><![CDATA[<b>&amp;</b>]]></Content><N>&lt;</N></xml>")
+        assert fields == {"FromUserName": "o1", "Content": "<b>&amp;</b>", "N": "<"}
+
     def test_malformed_xml_is_a_bad_request(self) -> None:
         with pytest.raises(Rejected) as err:
             parse_fields("<xml><Content>unclosed</xml>")
