@@ -18,6 +18,7 @@ from nlu.types import Interpreter, Parse
 
 log = logging.getLogger("bot.dialogue.vocabulary")
 REFRESH_SECONDS = 30.0
+PARSE_CACHE_SIZE = 4096
 
 
 class CatalogVocabulary:
@@ -30,19 +31,33 @@ class CatalogVocabulary:
         self._checked = float("-inf")
         self._fingerprint = 0
         self._lock = threading.Lock()
+        self._parses: dict[str, Parse] = {}
 
     @property
     def threshold(self) -> float:  # type: ignore[override]
         return self.inner.threshold
 
     def parse(self, text: str) -> Parse:
+        """The inner interpreter's parse, remembered for the most frequent texts until the vocabulary changes.
+
+        Shoppers repeat themselves (「你好」「购物车」「1」「结算」): a parse is a pure function of the
+        text and the vocabulary, and a remembered one costs nothing next to the ~0.2 ms of parsing.
+        """
         if time.monotonic() - self._checked >= self.interval:
             self.refresh()
-        return self.inner.parse(text)
+        cache = self._parses
+        found = cache.get(text)
+        if found is None:
+            found = self.inner.parse(text)
+            if len(cache) >= PARSE_CACHE_SIZE:
+                cache.clear()  # crude but lock-free; the frequent texts come back within seconds
+            cache[text] = found
+        return found
 
     def update_vocabulary(self, *, products: Iterable[str] = (), categories: Iterable[str] = (),
                           carriers: Iterable[str] = (), specs: Iterable[str] = ()) -> None:
         self.inner.update_vocabulary(products=products, categories=categories, carriers=carriers, specs=specs)
+        self._parses = {}
 
     def refresh(self, *, force: bool = False) -> bool:
         """Re-read the catalog words; True when the interpreter got new ones."""
@@ -56,6 +71,7 @@ class CatalogVocabulary:
             if fingerprint == self._fingerprint and not force:
                 return False
             self.inner.update_vocabulary(products=words.products, categories=words.categories, specs=words.specs)
+            self._parses = {}
             self._fingerprint = fingerprint
             return True
         except Exception:  # a vocabulary refresh must never cost a reply

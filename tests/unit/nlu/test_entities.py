@@ -115,3 +115,33 @@ class TestCatalogVocabulary:
         assert parse.value("product") == "雪域牦牛肉干"
         assert parse.value("spec") == "麻辣"
         assert shop_interpreter.parse("看看肉干").value("category") == "肉干"
+
+
+class TestRememberedParses:
+    """`CatalogVocabulary` remembers parses of repeated texts, and forgets them when the vocabulary changes."""
+
+    class Counting:
+        threshold = 0.45
+
+        def __init__(self, inner: EmbeddedInterpreter) -> None:
+            self.inner, self.calls = inner, 0
+
+        def parse(self, text: str):  # type: ignore[no-untyped-def]
+            self.calls += 1
+            return self.inner.parse(text)
+
+        def update_vocabulary(self, **words):  # type: ignore[no-untyped-def]
+            self.inner.update_vocabulary(**words)
+
+    def test_a_repeated_text_is_parsed_once_until_the_vocabulary_changes(
+            self, shop_interpreter: EmbeddedInterpreter) -> None:
+        from bot.dialogue.vocabulary import CatalogVocabulary
+
+        counting = self.Counting(shop_interpreter)
+        vocabulary = CatalogVocabulary(counting, db=None, interval=float("inf"))  # type: ignore[arg-type]
+        vocabulary._checked = 0.0  # no catalog refresh in this test
+        first = vocabulary.parse("有牦牛肉干吗")
+        assert vocabulary.parse("有牦牛肉干吗") == first and counting.calls == 1
+        vocabulary.update_vocabulary(products=["牦牛肉干"])
+        assert vocabulary.parse("有牦牛肉干吗").value("product") == "牦牛肉干"
+        assert counting.calls == 2
