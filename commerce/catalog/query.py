@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -18,6 +19,21 @@ STOP_WORDS = frozenset(
 )
 
 
+# 「1段」「5斤」「240ml」 stay one term: split into 「1」 + 「段」 they matched 「3段」 (段 in the name,
+# 1 in 「适合1-3岁」) — a stage-3 formula offered to a mum asking for stage 1.
+MEASURED = re.compile(r"\d+(?:\.\d+)?(?:段|斤|kg|g|ml|l|片|粒|包|支|节|次|天|寸|码|岁|抽|条|袋|盒|瓶|罐|磅|cm|mm|英寸|周|个月)装?(?![a-z])")
+
+
+def _words(text: str) -> list[str]:
+    words: list[str] = []
+    at = 0
+    for m in MEASURED.finditer(text):
+        words += tokenizer().lcut(text[at:m.start()]) if m.start() > at else []
+        words.append(m.group())
+        at = m.end()
+    return words + (tokenizer().lcut(text[at:]) if at < len(text) else [])
+
+
 @dataclass(frozen=True, slots=True)
 class Term:
     text: str
@@ -32,7 +48,7 @@ def parse_query(query: str) -> tuple[Term, ...]:
     if not text:
         return ()
     terms: list[Term] = []
-    for word in tokenizer().lcut(text):
+    for word in _words(text):
         word = word.strip(_PUNCTUATION)
         if not word or word in STOP_WORDS or (len(word) == 1 and not word.isalnum()):
             continue

@@ -66,7 +66,22 @@ def search(state: DialogState, msg: Msg) -> Turn:
     turn = product_list_turn(state, msg, query=str(query), category=category,
                              price_min_fen=p.value("price_min"), price_max_fen=p.value("price_max"))
     assert turn is not None
+    spec = p.value("spec")
+    if spec and isinstance(turn.reply, TextReply) and turn.state is not state and turn.state.products:
+        turn = without_spec_note(turn, msg, str(spec))
     return turn
+
+
+def without_spec_note(turn: Turn, msg: Msg, spec: str) -> Turn:
+    """「有没有1段的奶粉」 when no listed product names 1段: say so above the list instead of
+    letting a stage-3 formula pass for the answer."""
+    with msg.ctx.reads() as uow:
+        shown = [catalog.product_detail(uow, pid) for pid in turn.state.products]
+    wanted = spec.lower()
+    if any(wanted in (p.name + " " + " ".join(s.spec_text for s in p.skus)).lower() for p in shown):
+        return turn
+    note = texts.NO_SUCH_SPEC_LISTED.format(spec=spec)
+    return Turn(turn.state, TextReply(note + "\n" + turn.reply.content))  # type: ignore[union-attr]
 
 
 @router.intent("search_prompt")

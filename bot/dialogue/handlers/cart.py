@@ -236,7 +236,9 @@ def remove(state: DialogState, msg: Msg) -> Turn:
         current = cart.view_cart(uow, msg.openid)
         lines = _lines_to_remove(state, msg, current)
         if not lines:
-            return Turn(state, TextReply(texts.WHICH_LINE if current.lines else texts.CART_EMPTY))
+            name = msg.nlu.value("product")
+            why = texts.NOT_IN_CART.format(name=name) if name and current.lines else texts.WHICH_LINE
+            return Turn(state, TextReply(why if current.lines else texts.CART_EMPTY))
         after = current
         for line in lines:
             after = cart.remove_item(uow, msg.openid, line.sku_id)

@@ -83,3 +83,33 @@ def bot_identity(state: DialogState, msg: Msg) -> Turn | None:
     if not ARE_YOU_A_BOT.match(msg.text):
         return None
     return Turn(state, TextReply(texts.BOT_IDENTITY.format(shop=msg.ctx.shop_name)))
+
+
+SUITABLE = re.compile(
+    r"^(?:这个|这款|这件|它|这)?(?P<who>[\u4e00-\u9fffA-Za-z]{1,6}?)(?:也|都|可以|能不能|可不可以|能)?"
+    r"(?:用|吃|喝|穿|戴|练|上)(?:吗|么|嘛|不|得了吗|的吗)?[?？]?$"
+    r"|^(?:这个|这款|它)?(?:适合|适不适合|适用)(?P<who2>[\u4e00-\u9fffA-Za-z0-9]{1,8}?)(?:吗|么|嘛|不|用|吃)?[?？]?$"
+)
+NOT_WHO = frozenset({"", "怎么", "如何", "咋", "好", "好不好", "能", "可以", "什么", "多久", "几次", "这么", "耐", "实", "够",
+                     "积分", "优惠券", "券", "红包", "余额", "花呗", "信用卡", "微信", "支付宝", "会员", "会员价"})
+VAGUE = re.compile(r"几个?月|几岁|多大的?|什么样的?|哪种|的$")
+
+
+@router.followup("suitability")
+def suitability(state: DialogState, msg: Msg) -> Turn | None:
+    """「这个油皮能用吗」「孕妇可以吃吗」「适合敏感肌吗」 about the product in focus: what its own
+    description says about that, or an honest 'not stated' with the way to ask a person."""
+    if state.focus is None or msg.nlu.value("product"):
+        return None
+    m = SUITABLE.match(msg.text.strip())
+    who = (m.group("who") or m.group("who2") or "") if m else ""
+    who = VAGUE.sub("", who.removesuffix("能").removesuffix("可以"))  # 「适合几个月宝宝」 → 宝宝
+    if not m or who in NOT_WHO:
+        return None
+    with msg.ctx.reads() as uow:
+        product = catalog.product_detail(uow, state.focus)
+    said = [line for line in (product.subtitle, *product.selling_points, *re.split(r"[。；;\n]", product.description))
+            if line and who in line]
+    if said:
+        return Turn(state, TextReply(texts.SUITABLE_SAID.format(name=product.name, said="；".join(said[:2]))))
+    return Turn(state, TextReply(texts.SUITABLE_UNKNOWN.format(name=product.name, who=who)))

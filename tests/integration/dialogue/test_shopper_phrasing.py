@@ -35,7 +35,8 @@ def container(tmp_path: Path, model_dir: Path) -> Iterator[Container]:
     seed_shop(c.db)
     with c.db.uow() as uow:  # fresh fruit: no 7-day no-reason return; a course priced per pack
         catalog.upsert_product(uow, ProductDraft(
-            "P-PEAR", "砀山酥梨", category_path="食品/水果", no_reason_return=False, skus=(
+            "P-PEAR", "砀山酥梨", category_path="食品/水果", no_reason_return=False,
+            description="皮薄汁多。老人小孩都能吃", skus=(
                 SkuDraft("PEAR-5", 2990, {"规格": "5斤"}, stock=30), SkuDraft("PEAR-10", 4990, {"规格": "10斤"}, stock=3))),
             actor="t")
         catalog.upsert_product(uow, ProductDraft("P-PT", "私教一对一课程", category_path="健身课程", skus=(
@@ -189,3 +190,26 @@ class TestOtherQuestions:
 
     def test_banker_numerals_count_pieces(self, chat: Chat) -> None:
         assert "×2" in text_of(chat.say("苹果来 贰 件"))
+
+
+class TestAskingAboutTheProductInView:
+    def test_who_can_use_it_is_answered_from_its_own_description(self, chat: Chat) -> None:
+        chat.say("酥梨")
+        chat.say("第一个")
+        said = text_of(chat.say("小孩能吃吗"))
+        assert "老人小孩都能吃" in said
+        unknown = text_of(chat.say("孕妇能吃吗"))
+        assert "没有写到「孕妇」" in unknown and "转人工" in unknown
+
+    def test_a_spec_no_listed_product_has_is_said_above_the_list(self, chat: Chat) -> None:
+        reply = text_of(chat.say("有没有20斤装的脐橙"))
+        assert reply.startswith("暂时没有「20斤装」") and "赣南脐橙" in reply
+        assert "暂时没有" not in text_of(chat.say("有没有10斤装的脐橙"))
+
+    def test_removing_what_is_not_in_the_cart_says_so(self, chat: Chat) -> None:
+        chat.say("苹果来一件")
+        assert "购物车里没有「西湖龙井」" in text_of(chat.say("把西湖龙井删掉"))
+
+    def test_one_character_and_come_have_one(self, chat: Chat) -> None:
+        assert "西湖龙井" in text_of(chat.say("茶"))
+        assert "已加入购物车" in text_of(chat.say("来个苹果"))
