@@ -35,8 +35,22 @@ def match_sku(product: ProductView, spec_hint: str | None) -> SkuView | None:
     return winners[0] if len(winners) == 1 else None
 
 
+_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_AMOUNT = re.compile(r"([零一二两三四五六七八九十]{1,3})(?=\s*(?:斤|kg|g|ml|l|段|节|包|袋|盒|瓶|罐|支|片|粒|次|天|个月|岁|磅))")
+
+
+def _cn_number(text: str) -> str:
+    """「五」→5, 「十」→10, 「十五」→15, 「二十」→20 (spec amounts are small)."""
+    if "十" not in text:
+        return "".join(str(_CN_DIGITS[ch]) for ch in text)
+    tens, _, ones = text.partition("十")
+    return str((_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0))
+
+
 def _norm(text: str) -> str:
-    return normalise_units(normalise(text)).replace("：", ":")
+    """Comparable spelling: 「五斤」 and 「5斤」, 「500克」 and 「500g」 are the same spec."""
+    text = normalise_units(normalise(text)).replace("：", ":")
+    return _CN_AMOUNT.sub(lambda m: _cn_number(m.group(1)), text)
 
 
 def _score(sku: SkuView, hint: str, parts: list[str]) -> tuple[int, int]:

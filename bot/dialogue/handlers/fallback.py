@@ -18,6 +18,8 @@ SUGGESTIBLE = frozenset(texts.INTENT_LABELS) - {"human_agent", "help"}
 DEFAULT_SUGGESTIONS = ("search_product", "recommend", "human_agent")
 SEARCH_ENTITIES = ("product", "category", "price_max", "price_min")
 MAX_PRODUCT_TEXT = 10  # longer texts are sentences, not product names
+ASKS_FOR_ITEM = re.compile(r"^(?:请问|老板|亲)?\s*(?:你们|店里|这里)?(?:有没有|有木有|有|卖不卖|卖|想买|要买|我要买|我想买|买)"
+                           r"(?P<item>[\u4e00-\u9fff]{1,8}?)(?:卖)?(?:吗|么|嘛|没有|不)?[?？。!！~～]*$")
 _PRODUCTISH = re.compile(r"^[\w\u4e00-\u9fff\s·\-+]+$")
 
 
@@ -66,6 +68,11 @@ def unclear(state: DialogState, msg: Msg) -> Turn:
         turn = product_list_turn(state, msg, query=msg.text, quiet=True)
         if turn is not None:
             return turn
+    asked = ASKS_FOR_ITEM.match(msg.text)
+    if asked:  # 「有橘子吗」 and the shop has none: say so, rather than 'what do you mean?'
+        turn = product_list_turn(state, msg, query=asked.group("item"))
+        assert turn is not None
+        return turn
     if msg.nlu.intent == "out_of_scope" and msg.nlu.confidence >= msg.ctx.interpreter.threshold:
         return Turn(state, TextReply(texts.OUT_OF_SCOPE))
     return clarify(state, msg)

@@ -61,6 +61,12 @@ def add_again(state: DialogState, msg: Msg) -> Turn | None:
         return None
     if msg.nlu.value("product") or msg.nlu.value("index") is not None:
         return None
+    if state.focus is not None:  # 「还要一箱五斤的」: more of the product, in the spec it names
+        with msg.ctx.reads() as uow:
+            item = catalog.product_detail(uow, state.focus)
+        sku = named_sku(item, msg)
+        if sku is not None and sku.id != state.last_sku:
+            return cart.add_sku(state, msg, item, sku.id, cart.quantity_of(msg))
     return cart.add_again(state, msg)
 
 

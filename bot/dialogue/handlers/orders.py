@@ -16,6 +16,7 @@ from bot.messages import TextReply
 from commerce.orders import services as orders
 from commerce.orders.states import OrderStatus
 from commerce.orders.views import OrderView
+from nlu.types import Parse
 
 RECENT = 5
 ASKS_FOR_PARCEL = re.compile(r"到哪|物流|快递|包裹|运到|送到哪|发到哪")
@@ -108,3 +109,17 @@ def answer_cancel(state: DialogState, msg: Msg) -> Turn | None:
         orders.cancel_order(uow, order_no, openid=msg.openid, reason=texts.CANCEL_REASON)
         uow.commit()
     return Turn(state.settled(), TextReply(texts.CANCELLED.format(order_no=order_no)))
+
+
+DROP_IT = frozenset(("我不要了", "不要了", "不买了", "我不买了", "算了不要了", "不想买了", "取消", "取消吧", "我要取消"))
+
+
+@router.followup("drop_unpaid_order")
+def drop_unpaid_order(state: DialogState, msg: Msg) -> Turn | None:
+    """「我不要了」「取消」 with no question pending, right after ordering: offer to cancel the
+    unpaid order (asks 确认 first) instead of a cheerful 'OK!'."""
+    if msg.text.strip(" 。!！~～") not in DROP_IT:
+        return None
+    with msg.ctx.reads() as uow:
+        unpaid = orders.list_orders(uow, msg.openid, limit=1, status=OrderStatus.PENDING_PAYMENT)
+    return cancel(state, msg.with_parse(Parse(text=msg.text, intent="cancel_order", confidence=1.0))) if unpaid else None

@@ -50,6 +50,12 @@ def show_help(state: DialogState, msg: Msg) -> Turn:
 @router.intent("greet")
 @router.keyword("你好", "您好", "hi", "hello", "在吗", "在么", "哈喽")
 def greet(state: DialogState, msg: Msg) -> Turn:
+    """「你好」; 「你好 我要买点水果」 carries a request too: answer that instead."""
+    p = msg.nlu
+    if msg.inbound.kind == "text" and (p.value("product") or p.value("category")):
+        from bot.dialogue.handlers.browse import search  # late: browse registers after welcome
+
+        return search(state, msg)
     return Turn(state, TextReply(texts.GREET.format(shop=msg.ctx.shop_name)))
 
 

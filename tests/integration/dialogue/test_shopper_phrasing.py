@@ -213,3 +213,26 @@ class TestAskingAboutTheProductInView:
     def test_one_character_and_come_have_one(self, chat: Chat) -> None:
         assert "西湖龙井" in text_of(chat.say("茶"))
         assert "已加入购物车" in text_of(chat.say("来个苹果"))
+
+
+class TestRoundThree:
+    def test_a_greeting_that_asks_for_something_gets_that(self, chat: Chat) -> None:
+        assert "赣南脐橙" in text_of(chat.say("你好 我要买点水果"))
+
+    def test_asking_for_something_the_shop_lacks_says_so(self, chat: Chat) -> None:
+        assert "没找到「榴莲」" in text_of(chat.say("有没有榴莲"))
+
+    def test_more_in_another_spec_named_in_chinese_numerals(self, chat: Chat) -> None:
+        chat.say("脐橙")
+        chat.say("第一个")
+        assert "10斤装×2" in text_of(chat.say("要2箱10斤装的"))
+        assert "5斤装×1" in text_of(chat.say("还要一箱五斤装的"))
+
+    def test_dont_want_it_after_ordering_offers_to_cancel_the_unpaid_order(self, chat: Chat) -> None:
+        chat.say("苹果来两件")
+        chat.say("结算")
+        chat.say("同意")
+        chat.say("张三 13812345678 浙江省杭州市西湖区文三路100号")
+        chat.say("确认")
+        assert "确认取消订单" in text_of(chat.say("我不要了"))
+        assert "已取消" in text_of(chat.say("确认"))
