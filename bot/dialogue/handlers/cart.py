@@ -131,6 +131,13 @@ def answer_spec(state: DialogState, msg: Msg) -> Turn | None:
     if sku is None:
         if len(options) == 1:
             return None  # one spec was offered, not asked about: anything else is a new request
+        narrowed = render.spec_options(replace(product, skus=tuple(options)), str(spec or msg.text))
+        if narrowed and len(narrowed) < len(options):  # 「XL」 among 黑/灰/红 × S–XL: three left to pick from
+            qty = int(data["quantity"])
+            if len(narrowed) == 1:
+                return add_sku(state, msg, product, narrowed[0].id, qty)
+            asked = state.ask(Waiting.SPEC, product_id=product.id, quantity=qty, skus=[s.id for s in narrowed])
+            return Turn(asked, TextReply(render.spec_question(product, narrowed)))
         reask = Turn(state, TextReply(render.spec_question(product, options)))
         return reask if looks_like_spec(msg) else None
     quantity = msg.nlu.first("quantity") if bare_ordinal(msg.text) is None else None

@@ -82,7 +82,7 @@ def this_one(state: DialogState, msg: Msg) -> Turn | None:
 def refine_search(state: DialogState, msg: Msg) -> Turn | None:
     """「200块以内的」「300以上的」「便宜点的」 right after a search: the same search, filtered or
     cheapest first — whatever intent (often low-confidence) the NLU guesses for a bare filter."""
-    if not (state.query or state.category) or msg.nlu.value("product") or msg.nlu.value("category"):
+    if not (state.query or state.category or state.products) or msg.nlu.value("product") or msg.nlu.value("category"):
         return None
     low, high = msg.nlu.value("price_min"), msg.nlu.value("price_max")
     cheaper = CHEAPER.search(msg.text) is not None
@@ -130,7 +130,9 @@ def ask_specs(state: DialogState, msg: Msg) -> Turn | None:
     asks_for_spec = msg.nlu.value("spec") is not None and ASKS_IF_THERE_IS.search(msg.text) is not None
     if not (lists_specs or asks_for_spec):  # 「有什么颜色」 or 「有没有大号的」
         return None
-    return cart.choose_sku(state, msg, item, 1, None) if len(item.skus) > 1 else product.detail(
+    hint = str(msg.nlu.value("spec") or msg.text)
+    narrows = len(render.spec_options(item, hint)) > 0  # 「有没有XL码」: the XL ones; 「大号」 names no value
+    return cart.choose_sku(state, msg, item, 1, hint if narrows else None) if len(item.skus) > 1 else product.detail(
         state, msg.with_parse(Parse(text=msg.text, intent="product_detail", confidence=1.0)))
 
 

@@ -236,3 +236,21 @@ class TestRoundThree:
         chat.say("确认")
         assert "确认取消订单" in text_of(chat.say("我不要了"))
         assert "已取消" in text_of(chat.say("确认"))
+
+
+def test_a_size_asked_about_a_colour_by_size_product_narrows_then_a_colour_picks(container: Container) -> None:
+    with container.db.uow() as uow:
+        skus = tuple(SkuDraft(f"HD-{c}-{s}", 12900, {"颜色": c, "尺码": s}, stock=5)
+                     for c in ("黑", "灰", "红") for s in ("M", "L", "XL"))
+        catalog.upsert_product(uow, ProductDraft("HD", "连帽卫衣", category_path="服装", skus=skus), actor="t")
+        uow.commit()
+    chat = Chat(build_dialogue(container))
+    chat.say("卫衣")
+    chat.say("第一个")
+    narrowed = text_of(chat.say("有没有XL码"))
+    assert "黑 XL" in narrowed and "红 XL" in narrowed and " M " not in narrowed
+    assert "黑 XL×1" in text_of(chat.say("黑色的"))
+    chat.say("卫衣")
+    chat.say("1")
+    assert "灰 XL" in text_of(chat.say("XL码来一件"))
+    assert "灰 XL×1" in text_of(chat.say("灰色"))
