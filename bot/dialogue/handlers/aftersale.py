@@ -181,6 +181,18 @@ def confirm(state: DialogState, msg: Msg) -> Turn | None:
     return Turn(state.settled(), TextReply(template.format(amount=texts.yuan(req.amount_fen), id=req.id)))
 
 
+QUALITY = re.compile(r"质量(?:有)?问题|质量(?:太)?差|坏了|坏的|破了|破损|碎了|烂了|坏果|发错|少发|漏发|过期|变质|发霉|不新鲜|假货")
+
+
+@router.followup("quality_complaint")
+def quality_complaint(state: DialogState, msg: Msg) -> Turn | None:
+    """「收到了 质量有问题」「橙子烂了好几个」: an apology and the way to a person (photos) or a refund —
+    quality problems are for a human, not the 7-day rule."""
+    if not QUALITY.search(msg.text) or ASKS_FOR_REFUND.search(msg.text):
+        return None
+    return Turn(state.settled(), TextReply(texts.QUALITY_ISSUE))
+
+
 ASKS_FOR_REFUND = re.compile(r"退款|退货|售后|退钱|不想要了")
 
 

@@ -39,7 +39,8 @@ def order_no_of(state: DialogState, msg: Msg) -> str | None:
 
 
 @router.intent("my_orders")
-@router.keyword("我的订单", "订单", "查订单", "全部订单", "訂單", "我的訂單")
+@router.keyword("我的订单", "订单", "查订单", "全部订单", "訂單", "我的訂單", "订单详情", "订单状态", "查看订单", "看订单",
+                "我买的东西", "买了啥", "我买了什么")
 def my_orders(state: DialogState, msg: Msg) -> Turn:
     with msg.ctx.uow() as uow:
         recent = orders.list_orders(uow, msg.openid, limit=RECENT)

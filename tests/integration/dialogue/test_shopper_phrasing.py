@@ -254,3 +254,13 @@ def test_a_size_asked_about_a_colour_by_size_product_narrows_then_a_colour_picks
     chat.say("1")
     assert "灰 XL" in text_of(chat.say("XL码来一件"))
     assert "灰 XL×1" in text_of(chat.say("灰色"))
+
+
+class TestAfterBuying:
+    @pytest.mark.parametrize("text", ["收到了 质量有问题", "橙子烂了好几个", "发错货了"])
+    def test_a_quality_problem_is_apologised_for_and_sent_to_a_person(self, chat: Chat, text: str) -> None:
+        answer = text_of(chat.say(text))
+        assert "很抱歉" in answer and "转人工" in answer
+
+    def test_order_details_in_other_words_list_the_orders(self, chat: Chat) -> None:
+        assert "还没有订单" in text_of(chat.say("订单详情"))
