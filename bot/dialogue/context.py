@@ -15,6 +15,7 @@ from bot.messages import Inbound, Reply
 from bot.web.media import media_url
 from commerce.clock import now
 from commerce.db import Database, UnitOfWork
+from nlu.normalize import normalize, truncate
 from nlu.types import Interpreter, Parse
 
 ReferralHook = Callable[[str, str], None]
@@ -69,6 +70,11 @@ class Msg:
     @property
     def text(self) -> str:
         return self.inbound.text.strip()
+
+    @cached_property
+    def plain(self) -> str:
+        """The text as rules should read it: simplified (有貨嗎 → 有货吗), half-width, lower case."""
+        return normalize(truncate(self.text))
 
     @cached_property
     def nlu(self) -> Parse:

@@ -188,7 +188,7 @@ QUALITY = re.compile(r"质量(?:有)?问题|质量(?:太)?差|坏了|坏的|破�
 def quality_complaint(state: DialogState, msg: Msg) -> Turn | None:
     """「收到了 质量有问题」「橙子烂了好几个」: an apology and the way to a person (photos) or a refund —
     quality problems are for a human, not the 7-day rule."""
-    if not QUALITY.search(msg.text) or ASKS_FOR_REFUND.search(msg.text):
+    if not QUALITY.search(msg.plain) or ASKS_FOR_REFUND.search(msg.text):
         return None
     return Turn(state.settled(), TextReply(texts.QUALITY_ISSUE))
 

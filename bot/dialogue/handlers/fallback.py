@@ -68,7 +68,7 @@ def unclear(state: DialogState, msg: Msg) -> Turn:
         turn = product_list_turn(state, msg, query=msg.text, quiet=True)
         if turn is not None:
             return turn
-    asked = ASKS_FOR_ITEM.match(msg.text)
+    asked = ASKS_FOR_ITEM.match(msg.plain)
     if asked:  # 「有橘子吗」 and the shop has none: say so, rather than 'what do you mean?'
         turn = product_list_turn(state, msg, query=asked.group("item"))
         assert turn is not None

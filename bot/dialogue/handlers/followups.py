@@ -118,8 +118,8 @@ def ask_specs(state: DialogState, msg: Msg) -> Turn | None:
     「10斤的有吗」「10节的多少钱」: that spec's price and stock."""
     if state.focus is None or msg.nlu.value("product") or msg.nlu.value("category"):
         return None
-    lists_specs = SPEC_QUESTION.search(msg.text) is not None
-    asks_about_one = len(msg.text) <= SPEC_QUESTION_CHARS and ASKS_ABOUT_ONE.search(msg.text) is not None
+    lists_specs = SPEC_QUESTION.search(msg.plain) is not None
+    asks_about_one = len(msg.text) <= SPEC_QUESTION_CHARS and ASKS_ABOUT_ONE.search(msg.plain) is not None
     if not (lists_specs or asks_about_one):
         return None
     with msg.ctx.reads() as uow:
@@ -127,7 +127,7 @@ def ask_specs(state: DialogState, msg: Msg) -> Turn | None:
     sku = named_sku(item, msg) if asks_about_one else None
     if sku is not None:
         return cart.offer_sku(state, msg, item, sku)
-    asks_for_spec = msg.nlu.value("spec") is not None and ASKS_IF_THERE_IS.search(msg.text) is not None
+    asks_for_spec = msg.nlu.value("spec") is not None and ASKS_IF_THERE_IS.search(msg.plain) is not None
     if not (lists_specs or asks_for_spec):  # 「有什么颜色」 or 「有没有大号的」
         return None
     hint = str(msg.nlu.value("spec") or msg.text)
@@ -148,9 +148,11 @@ def bare_spec(state: DialogState, msg: Msg) -> Turn | None:
     if msg.nlu.intent not in ("add_to_cart", "product_detail", "search_product"):
         return None
     with msg.ctx.reads() as uow:
-        item = catalog.product_detail(uow, state.focus)
-    if len(item.skus) < 2 or (msg.nlu.value("spec") is None and named_sku(item, msg) is None):
+        outline = catalog.product_outline(uow, state.focus)  # most short texts are not a spec: no query for them
+    if len(outline.skus) < 2 or (msg.nlu.value("spec") is None and named_sku(outline, msg) is None):
         return None
+    with msg.ctx.reads() as uow:
+        item = catalog.product_detail(uow, state.focus)
     spec_text, qty = cart.spec_in_text(msg, item, cart.quantity_of(msg))
     return cart.choose_sku(state, msg, item, qty, spec_text or str(msg.nlu.value("spec")))
 

@@ -24,7 +24,7 @@ QUESTION_END = re.compile(r"(?:吗|么|没|呢|嘛|没有|[?？])$")
 def merchant_command(state: DialogState, msg: Msg) -> Turn | None:
     """A merchant verb at the start, bare or followed by its object (「发货」「下架 脐橙」); not
     「发货了吗」「发货快吗」, which are shoppers' questions answered elsewhere."""
-    match = COMMAND.match(msg.text)
+    match = COMMAND.match(msg.plain)
     rest = match.group("rest").strip() if match else ""
     if match is None or NOT_A_COMMAND.match(rest) or QUESTION_END.search(rest):
         return None

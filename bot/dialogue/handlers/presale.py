@@ -27,7 +27,7 @@ SHOP_POLICY = re.compile(r"[七7]\s*天|无理由|政策|规则|你们|店里|�
 def return_policy(state: DialogState, msg: Msg) -> Turn | None:
     """「这个能退吗」「脐橙支持七天无理由吗」: the product's 7-day no-reason return rule; without a
     product in view, the shop's rule (or, for 「能退吗」 after buying, the refund flow)."""
-    if not CAN_RETURN.search(msg.text) or ABOUT_MY_ORDER.search(msg.text):
+    if not CAN_RETURN.search(msg.plain) or ABOUT_MY_ORDER.search(msg.plain):
         return None
     from bot.dialogue.handlers.aftersale import ports, refund_request  # late: registered after this rule
 
@@ -42,7 +42,7 @@ def return_policy(state: DialogState, msg: Msg) -> Turn | None:
                 state.products[0] if len(state.products) == 1 else None)
         product = catalog.product_detail(uow, product_id) if product_id is not None else None
     if product is None:
-        if not SHOP_POLICY.search(msg.text):
+        if not SHOP_POLICY.search(msg.plain):
             return refund_request(state, msg)  # 「这个能退吗」 with nothing shown: probably what they bought
         return Turn(state, TextReply(texts.RETURN_POLICY_GENERAL.format(days=days)))
     template = texts.RETURN_POLICY_OK if product.no_reason_return else texts.RETURN_POLICY_NO
@@ -55,7 +55,7 @@ INVOICE = re.compile(r"发票|开票|票据|报销")
 @router.followup("invoice")
 def invoice(state: DialogState, msg: Msg) -> Turn | None:
     """「能开发票吗」: how invoices are issued (by customer service, after payment)."""
-    if not INVOICE.search(msg.text):
+    if not INVOICE.search(msg.plain):
         return None
     return Turn(state, TextReply(texts.INVOICE_INFO))
 
@@ -70,7 +70,7 @@ SEND_TO_OTHERS = re.compile(
 def send_as_gift(state: DialogState, msg: Msg) -> Turn | None:
     """「能不能寄到别人家」「可以送人吗」: yes — the receiver is whoever is filled in at checkout.
     「想买点橙子送人」 names goods: that is a search, not this question."""
-    if not SEND_TO_OTHERS.search(msg.text) or msg.nlu.value("product") or msg.nlu.value("category"):
+    if not SEND_TO_OTHERS.search(msg.plain) or msg.nlu.value("product") or msg.nlu.value("category"):
         return None
     return Turn(state, TextReply(texts.GIFT_ADDRESS))
 
@@ -80,7 +80,7 @@ ARE_YOU_A_BOT = re.compile(r"^(?:你|您)是(?:不是)?(?:机器人|真人|人�
 
 @router.followup("bot_identity")
 def bot_identity(state: DialogState, msg: Msg) -> Turn | None:
-    if not ARE_YOU_A_BOT.match(msg.text):
+    if not ARE_YOU_A_BOT.match(msg.plain):
         return None
     return Turn(state, TextReply(texts.BOT_IDENTITY.format(shop=msg.ctx.shop_name)))
 
@@ -101,7 +101,7 @@ def suitability(state: DialogState, msg: Msg) -> Turn | None:
     description says about that, or an honest 'not stated' with the way to ask a person."""
     if state.focus is None or msg.nlu.value("product"):
         return None
-    m = SUITABLE.match(msg.text.strip())
+    m = SUITABLE.match(msg.plain.strip())
     who = (m.group("who") or m.group("who2") or "") if m else ""
     who = VAGUE.sub("", who.removesuffix("能").removesuffix("可以"))  # 「适合几个月宝宝」 → 宝宝
     if not m or who in NOT_WHO:
@@ -113,3 +113,20 @@ def suitability(state: DialogState, msg: Msg) -> Turn | None:
     if said:
         return Turn(state, TextReply(texts.SUITABLE_SAID.format(name=product.name, said="；".join(said[:2]))))
     return Turn(state, TextReply(texts.SUITABLE_UNKNOWN.format(name=product.name, who=who)))
+
+
+USAGE = re.compile(r"怎么(?:吃|用|喝|服用|使用|冲|泡|穿|洗)|如何(?:使用|食用|服用)|用法|用量|食用方法|使用方法|"
+                   r"一天.{0,3}几|每天.{0,3}几|吃几[粒片颗次]|用几次|多久用完")
+
+
+@router.followup("usage")
+def usage(state: DialogState, msg: Msg) -> Turn | None:
+    """「钙片怎么吃」「一天吃几粒」 about the product in view: its own description, or an honest
+    'not stated' (转人工) — never a guess about dosage."""
+    if state.focus is None or not USAGE.search(msg.plain):
+        return None
+    with msg.ctx.reads() as uow:
+        product = catalog.product_detail(uow, state.focus)
+    if product.description:
+        return Turn(state, TextReply(texts.USAGE_SAID.format(name=product.name, description=product.description)))
+    return Turn(state, TextReply(texts.USAGE_UNKNOWN.format(name=product.name)))

@@ -264,3 +264,19 @@ class TestAfterBuying:
 
     def test_order_details_in_other_words_list_the_orders(self, chat: Chat) -> None:
         assert "还没有订单" in text_of(chat.say("订单详情"))
+
+
+class TestTraditionalCharactersAndUsage:
+    def test_rules_read_traditional_characters(self, chat: Chat) -> None:
+        chat.say("酥梨")
+        chat.say("第一个")
+        offer = text_of(chat.say("10斤的有貨嗎"))
+        assert offer.startswith("有的") and "已加入" not in offer
+        assert "不支持7天无理由" in text_of(chat.say("這個能退嗎"))
+        assert "商家管理指令" in text_of(chat.say("下架 酥梨"))
+
+    def test_how_to_use_quotes_the_description_and_never_guesses(self, chat: Chat) -> None:
+        chat.say("酥梨")
+        chat.say("第一个")
+        said = text_of(chat.say("怎么吃"))
+        assert "皮薄汁多" in said and "包装说明" in said
