@@ -280,3 +280,9 @@ class TestTraditionalCharactersAndUsage:
         chat.say("第一个")
         said = text_of(chat.say("怎么吃"))
         assert "皮薄汁多" in said and "包装说明" in said
+
+
+def test_a_bare_numeric_size_is_not_a_request_for_the_promoter_code(chat: Chat) -> None:
+    chat.say("T恤")
+    chat.say("第一个")
+    assert "推广码" not in text_of(chat.say("29码"))
