@@ -7,7 +7,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: setup demo test test-fast bench lint browser clean
+.PHONY: setup demo test test-fast bench lint browser wrk clean
 
 setup: $(STAMP)
 
@@ -40,7 +40,14 @@ test: setup browser
 test-fast: setup
 	$(BIN)/python -m pytest -q -x -m "not bench and not slow"
 
-bench: setup
+# wrk drives the gateway bench (Debian package); without it bench/gateway.py falls back to a slower Python load generator.
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  echo "installing Debian wrk for the gateway bench"; \
+	  (apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null || \
+	  echo "WARNING: could not install wrk; the gateway bench uses its Python load generator"; }
+
+bench: setup wrk
 	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 lint: setup

@@ -132,7 +132,7 @@ def cart_of(uow: UnitOfWork, openid: str) -> Cart | None:
     raw = _connection(uow)
     rows: Sequence[Sequence[Any]]
     if raw is not None:
-        rows = raw.execute(CART_SQL, {"openid": openid}, prepare=False).fetchall()
+        rows = raw.execute(CART_SQL, {"openid": openid}, prepare=True).fetchall()
     else:
         rows = uow.session.execute(_CART_CORE.where(_C.c.openid == openid).order_by(_CI.c.id)).all()
     if not rows:
@@ -146,7 +146,7 @@ def target(uow: UnitOfWork, openid: str, sku_id: int) -> Target | None:
     raw = _connection(uow)
     row: Sequence[Any] | None
     if raw is not None:
-        row = raw.execute(TARGET_SQL, {"openid": openid, "sku_id": sku_id}, prepare=False).fetchone()
+        row = raw.execute(TARGET_SQL, {"openid": openid, "sku_id": sku_id}, prepare=True).fetchone()
     else:
         row = uow.session.execute(_target_core(openid, sku_id)).first()
     if row is None:
@@ -163,10 +163,10 @@ def save_quantity(uow: UnitOfWork, customer_id: int, sku_id: int, quantity: int,
     if raw is not None:
         if new_line:
             raw.execute("INSERT INTO cart_items (customer_id, sku_id, quantity, created_at, updated_at) "
-                        "VALUES (%s, %s, %s, %s, %s)", (customer_id, sku_id, quantity, at, at), prepare=False)
+                        "VALUES (%s, %s, %s, %s, %s)", (customer_id, sku_id, quantity, at, at), prepare=True)
         else:
             raw.execute("UPDATE cart_items SET quantity = %s, updated_at = %s WHERE customer_id = %s "
-                        "AND sku_id = %s", (quantity, at, customer_id, sku_id), prepare=False)
+                        "AND sku_id = %s", (quantity, at, customer_id, sku_id), prepare=True)
         return
     if new_line:
         uow.session.execute(insert(_CI).values(customer_id=customer_id, sku_id=sku_id, quantity=quantity,

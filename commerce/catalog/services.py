@@ -24,6 +24,7 @@ from commerce.db import UnitOfWork
 __all__ = [
     "CategoryView", "ProductView", "SkuView", "UpsertResult", "Vocabulary",
     "adjust_stock", "best_sellers", "list_categories", "match_sku", "product_by_code", "product_detail",
+    "product_outline",
     "search_products", "set_shelf", "upsert_product", "vocabulary",
 ]
 
@@ -32,6 +33,16 @@ def product_detail(uow: UnitOfWork, product_id: int) -> ProductView:
     """The consumer view of one product; ProductNotFound / ProductOffShelf otherwise."""
     entry = snapshot(uow).by_id.get(product_id)
     return _fresh_or_load(uow, entry, lambda: select(Product).where(Product.id == product_id), product_id)
+
+
+def product_outline(uow: UnitOfWork, product_id: int) -> ProductView:
+    """The product as the process snapshot has it — names, specs, prices; stock may be seconds old.
+
+    For deciding what a message is about (does 「M码」 name one of its specs?) without a database
+    round trip; show or sell from `product_detail`.
+    """
+    entry = snapshot(uow).by_id.get(product_id)
+    return entry.view if entry is not None else product_detail(uow, product_id)
 
 
 def product_by_code(uow: UnitOfWork, code: str) -> ProductView:
