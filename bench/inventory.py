@@ -19,6 +19,15 @@ alternately in the same minutes:
     before   floor 1,135-1,533/s   ours  79-108/s   ratio 0.05-0.075  (3 runs)
     after    floor 1,716-2,418/s   ours 388-537/s   ratio 0.17-0.295  (5 runs)
 
+Then (2026-11-25, load average 7-14 from other agents, floor only ~440-580/s), the
+previous commit and this one run alternately: ours 141-172/s → 163-184/s, ratio
+0.28-0.37 → 0.37-0.39.  What went: the checkout that commits runs on a pool connection
+of its own in autocommit mode instead of the ORM session's (`UnitOfWork.autocommit_connection`:
+no session transaction, session commit or identity-map sync), and the redundant index on
+orders.customer_id (one index write less per order; the planner had used it for the
+idempotency-key lookup and filtered all the buyer's orders).  Client CPU per sequential
+checkout 2.5 → 2.0 ms on that machine; psycopg's two executes are ~half of what is left.
+
 On an idle machine the floor is ~3,200/s and ours was ~175/s (0.055) before.  Ours is
 CPU-bound (16 client processes + 16 backends on 2 cores; the hot row is not the limit):
 ~0.65 ms client + ~0.5 ms server CPU per checkout, 3 round trips (pool pre-ping, read,

@@ -15,7 +15,8 @@ enqueue Celery tasks and send notifications "after commit").
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from types import TracebackType
 from typing import Any
@@ -164,7 +165,9 @@ class UnitOfWork:
         return conn.dialect.driver == "psycopg" and not conn.info.get(WROTE)
 
     def commit(self) -> None:
-        self.session.commit()
+        s = self.session
+        if s.in_transaction() or s.new or s.dirty or s.deleted:  # else nothing to commit (an autocommitted checkout)
+            s.commit()
         callbacks, self._after_commit = self._after_commit, []
         for fn in callbacks:
             fn()
@@ -175,6 +178,23 @@ class UnitOfWork:
 
     def after_commit(self, fn: Callable[[], None]) -> None:
         self._after_commit.append(fn)
+
+    @contextmanager
+    def autocommit_connection(self) -> Iterator[Any | None]:
+        """While this unit of work has no transaction open and nothing pending: a pooled psycopg
+        connection of its own in autocommit mode, for statements that commit themselves (the
+        checkout fast path with `commit=True`) — no ORM session, BEGIN or COMMIT around them
+        (measured: ~0.4 ms less client CPU per checkout).  None when a transaction is open (use
+        `psycopg_connection`) or off PostgreSQL/psycopg.  Using `session` meanwhile takes a
+        second pool connection."""
+        s = self.session
+        busy = s.in_transaction() or s.new or s.dirty or s.deleted  # its statements must see what is pending
+        plain = None if busy else plain_connection(self._session_factory.kw["bind"])
+        try:
+            yield None if plain is None else plain.driver_connection
+        finally:
+            if plain is not None:
+                release_plain(plain)
 
     def psycopg_connection(self, *, writes: bool = False) -> Any | None:
         """The psycopg connection under this unit of work's transaction, or None off PostgreSQL/psycopg.
@@ -192,6 +212,25 @@ class UnitOfWork:
         if writes:
             conn.info[WROTE] = True
         return conn.connection.driver_connection
+
+
+def plain_connection(engine: Engine) -> Any | None:
+    """A pooled connection in autocommit mode, outside any session (None off PostgreSQL/psycopg);
+    give it back with `release_plain`."""
+    if engine.dialect.name != "postgresql" or engine.dialect.driver != "psycopg":
+        return None
+    plain = engine.raw_connection()
+    plain.driver_connection.autocommit = True
+    return plain
+
+
+def release_plain(plain: Any) -> None:
+    driver = plain.driver_connection
+    if driver is None or driver.closed or driver.broken:
+        plain.invalidate()
+        return
+    driver.autocommit = False
+    plain.close()  # back to the pool
 
 
 class ReadUnitOfWork(UnitOfWork):
@@ -235,23 +274,15 @@ class ReadUnitOfWork(UnitOfWork):
         if self._session is not None and self._session.in_transaction():
             return super().psycopg_connection()
         if self._plain is None:
-            engine = self._session_factory.kw["bind"]
-            if engine.dialect.name != "postgresql" or engine.dialect.driver != "psycopg":
+            self._plain = plain_connection(self._session_factory.kw["bind"])
+            if self._plain is None:
                 return None
-            self._plain = engine.raw_connection()
-            self._plain.driver_connection.autocommit = True
         return self._plain.driver_connection
 
     def _release_plain(self) -> None:
         plain, self._plain = self._plain, None
-        if plain is None:
-            return
-        driver = plain.driver_connection
-        if driver is None or driver.closed or driver.broken:
-            plain.invalidate()
-            return
-        driver.autocommit = False
-        plain.close()  # back to the pool
+        if plain is not None:
+            release_plain(plain)
 
 
 class Database:

@@ -154,6 +154,8 @@ def short_sku(uow: UnitOfWork, quantities: Mapping[int, int], names: Mapping[int
 
 def sync_loaded(uow: UnitOfWork, remaining: Mapping[int, int]) -> None:
     """Tell SKUs already loaded in this session their new stock (the UPDATE bypassed the ORM)."""
+    if not uow.session.identity_map:  # nothing loaded (the checkout fast path): skip the key lookups
+        return
     for sku_id, left in remaining.items():
         loaded = uow.session.identity_map.get(uow.session.identity_key(Sku, sku_id))  # type: ignore[call-overload]
         if loaded is not None:

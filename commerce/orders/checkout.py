@@ -203,10 +203,15 @@ def place_order(
     server-side step only — use it on the checkout hot path (see `fastpath`).
     """
     idempotency_key = idempotency_key or None  # "" is no key (it would collide with every other "")
-    driver = fastpath.driver_connection(uow)
-    if driver is not None and (items is None or all(type(sku_id) is int for sku_id, _ in items)):
-        return _place_order_fast(uow, driver, openid, _Request(address_id, items, idempotency_key, remark,
-                                                             discount_fen, points_fen, commit))
+    if items is None or all(type(sku_id) is int for sku_id, _ in items):
+        with fastpath.connection(uow, commit=commit) as driver:
+            view = None if driver is None else _place_order_fast(
+                uow, driver, openid, _Request(address_id, items, idempotency_key, remark, discount_fen, points_fen,
+                                              commit))
+        if view is not None:
+            if commit:
+                uow.commit()
+            return view
     customer, addr = _buyer(uow, openid, address_id)
     if idempotency_key and (existing := _by_key(uow, customer.id, idempotency_key)) is not None:
         return order_view(existing)
@@ -251,7 +256,8 @@ class _Request:
 
 
 def _place_order_fast(uow: UnitOfWork, driver: fastpath.Driver, openid: str, req: _Request) -> OrderView:
-    """`place_order` on PostgreSQL: the same rules in the same order, data moved by `fastpath`."""
+    """`place_order` on PostgreSQL: the same rules in the same order, data moved by `fastpath`
+    (the caller commits the unit of work when asked to)."""
     ids = None if req.items is None else sorted({sku_id for sku_id, _ in req.items})
     facts = fastpath.read_facts(driver, openid, req.address_id, ids, req.key or None)
     if facts.buyer is None or not facts.buyer.consented:
@@ -275,8 +281,6 @@ def _place_order_fast(uow: UnitOfWork, driver: fastpath.Driver, openid: str, req
         return _keyed_order(uow, facts.buyer.id, str(req.key))
     view = _fast_view(openid, order_no, lines, b, written, facts.address, created, expires, req.remark[:255])
     stock.warn_low_stock(uow, facts.skus, written.remaining, wanted)
-    if req.commit:
-        uow.commit()
     return view
 
 

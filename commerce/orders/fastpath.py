@@ -147,6 +147,20 @@ class Driver:
     engine: Engine
 
 
+@contextmanager
+def connection(uow: UnitOfWork, *, commit: bool) -> Iterator[Driver | None]:
+    """The psycopg connection for a checkout, or None off PostgreSQL/psycopg.  A checkout that
+    commits (`commit=True`) in a unit of work that has done nothing yet runs on a pooled
+    connection of its own in autocommit mode — no ORM session, BEGIN or COMMIT around it;
+    otherwise in the unit of work's transaction (`driver_connection`)."""
+    if commit:
+        with uow.autocommit_connection() as raw:
+            if raw is not None:
+                yield Driver(raw, uow.session.get_bind())  # type: ignore[arg-type]
+                return
+    yield driver_connection(uow)
+
+
 def driver_connection(uow: UnitOfWork) -> Driver | None:
     """The psycopg connection under the unit of work's transaction, or None when not on PostgreSQL/psycopg."""
     conn = uow.session.connection()
@@ -308,6 +322,9 @@ def _status(raw: Any) -> str:
 
 @contextmanager
 def _autocommit(raw: Any) -> Iterator[None]:
+    if raw.autocommit:  # a connection of its own (`connection`)
+        yield
+        return
     raw.autocommit = True
     try:
         yield

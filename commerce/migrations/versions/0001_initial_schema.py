@@ -156,7 +156,6 @@ def upgrade() -> None:
     sa.UniqueConstraint('order_no', name=op.f('uq_orders_order_no'))
     )
     with op.batch_alter_table('orders', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_orders_customer_id'), ['customer_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_orders_expires_at'), ['expires_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_orders_openid'), ['openid'], unique=False)
         batch_op.create_index(batch_op.f('ix_orders_status'), ['status'], unique=False)
@@ -611,7 +610,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_orders_status'))
         batch_op.drop_index(batch_op.f('ix_orders_openid'))
         batch_op.drop_index(batch_op.f('ix_orders_expires_at'))
-        batch_op.drop_index(batch_op.f('ix_orders_customer_id'))
 
     op.drop_table('orders')
     with op.batch_alter_table('distributors', schema=None) as batch_op:
