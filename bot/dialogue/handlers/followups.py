@@ -158,7 +158,7 @@ def bare_spec(state: DialogState, msg: Msg) -> Turn | None:
 
 
 SHIPPING_QUESTION = re.compile(r"发什么快递|哪家快递|用什么快递|什么快递|多久(?:能|可以)?(?:到|收到|发货)|几天(?:能|可以)?(?:到|收到)"
-                               r"|什么时候发货|何时发货|包邮|运费")
+                               r"|什么时候发货|何时发货|包邮|运费|指定快递|发(?:什么|哪家)?(?:顺丰|圆通|中通|韵达|申通|京东|邮政|ems|极兔)")
 
 
 ABOUT_AN_ORDER = re.compile(r"我的|我买的|订单|物流|到哪|单号")  # 「我的快递多久能到」 is tracking, not pre-sale
@@ -167,7 +167,7 @@ ABOUT_AN_ORDER = re.compile(r"我的|我买的|订单|物流|到哪|单号")  # 
 @router.followup("shipping_question")
 def shipping_question(state: DialogState, msg: Msg) -> Turn | None:
     """「包邮吗」「多久能到」「发什么快递」 before buying: the shop's shipping terms from the live template."""
-    if not SHIPPING_QUESTION.search(msg.text) or ABOUT_AN_ORDER.search(msg.text):
+    if not SHIPPING_QUESTION.search(msg.plain) or ABOUT_AN_ORDER.search(msg.plain):
         return None
     if msg.nlu.value("order_no") or msg.nlu.value("tracking_no"):
         return None

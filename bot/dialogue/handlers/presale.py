@@ -130,3 +130,20 @@ def usage(state: DialogState, msg: Msg) -> Turn | None:
     if product.description:
         return Turn(state, TextReply(texts.USAGE_SAID.format(name=product.name, description=product.description)))
     return Turn(state, TextReply(texts.USAGE_UNKNOWN.format(name=product.name)))
+
+
+PAY_TROUBLE = re.compile(r"付款失败|支付失败|付不了|付不上|付不成|支付不了|扣了钱|扣款了|重复扣|扣了两次|付了.{0,8}(?:没付|未付|待支付|没到账)"
+                         r"|钱付了|已经付了")
+PAY_METHOD = re.compile(r"货到付款|到付|花呗|信用卡|支付宝|分期|怎么付款|怎么支付|如何付款|如何支付|用什么付|付款方式|支付方式"
+                        r"|能(?:不能)?用.{0,4}(?:付|支付)")
+
+
+@router.followup("payment_question")
+def payment_question(state: DialogState, msg: Msg) -> Turn | None:
+    """「可以货到付款吗」「支持花呗吗」「怎么付款」: how paying works here; 「付款失败了」「钱付了还显示
+    待支付」: what to do (the order list re-opens the pay link; a person checks double charges)."""
+    if PAY_TROUBLE.search(msg.plain):
+        return Turn(state, TextReply(texts.PAY_TROUBLE))
+    if PAY_METHOD.search(msg.plain):
+        return Turn(state, TextReply(texts.PAY_METHODS))
+    return None

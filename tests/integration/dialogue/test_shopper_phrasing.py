@@ -286,3 +286,20 @@ def test_a_bare_numeric_size_is_not_a_request_for_the_promoter_code(chat: Chat) 
     chat.say("T恤")
     chat.say("第一个")
     assert "推广码" not in text_of(chat.say("29码"))
+
+
+class TestPaymentAndShippingQuestions:
+    @pytest.mark.parametrize("text", ["可以货到付款吗", "支持花呗吗", "能不能用信用卡", "怎么付款"])
+    def test_how_to_pay_is_explained(self, chat: Chat, text: str) -> None:
+        assert "微信支付" in text_of(chat.say(text))
+
+    @pytest.mark.parametrize("text", ["付款失败了", "钱付了订单还显示没付"])
+    def test_payment_trouble_gets_next_steps(self, chat: Chat, text: str) -> None:
+        answer = text_of(chat.say(text))
+        assert "我的订单" in answer and "转人工" in answer
+
+    def test_carrier_questions_get_the_shipping_terms(self, chat: Chat) -> None:
+        assert "包邮" in text_of(chat.say("发顺丰吗"))
+
+    def test_asking_whether_the_address_can_be_changed_opens_the_form(self, chat: Chat) -> None:
+        assert "同意" in text_of(chat.say("可以改地址吗"))
