@@ -28,9 +28,9 @@ def bare_ordinal(text: str) -> int | None:
 
 
 def pick(items: Sequence[T], index: int) -> T | None:
-    """1-based position, -1 = last; None when out of range."""
-    if index == -1 and items:
-        return items[-1]
+    """1-based position, -1 = last, -2 = 倒数第二个; None when out of range."""
+    if -len(items) <= index <= -1:
+        return items[index]
     if 1 <= index <= len(items):
         return items[index - 1]
     return None

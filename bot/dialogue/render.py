@@ -69,7 +69,9 @@ def category_list(names: Sequence[str]) -> str:
 
 
 def no_index(n: int, total: int) -> str:
-    return texts.NO_INDEX.format(n=n, total=total) if total else texts.NO_LIST
+    if not total:
+        return texts.NO_LIST
+    return texts.NO_INDEX.format(n=n, total=total) if n > 0 else texts.NO_INDEX_FROM_END.format(n=-n, total=total)
 
 
 def index_entity(text: str, index: int) -> Entity:

@@ -303,3 +303,9 @@ class TestPaymentAndShippingQuestions:
 
     def test_asking_whether_the_address_can_be_changed_opens_the_form(self, chat: Chat) -> None:
         assert "同意" in text_of(chat.say("可以改地址吗"))
+
+
+def test_second_from_last_picks_from_the_end(chat: Chat) -> None:
+    listed = text_of(chat.say("猜你喜欢"))
+    second_last = listed.split("\n")[-3].split(". ", 1)[1].split(" ¥")[0]
+    assert second_last in card(chat.say("倒数第二个")).title

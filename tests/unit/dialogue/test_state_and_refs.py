@@ -53,6 +53,7 @@ class TestOrdinals:
     def test_pick_is_one_based_with_minus_one_for_the_last(self) -> None:
         assert pick((10, 20, 30), 1) == 10 and pick((10, 20, 30), -1) == 30
         assert pick((10, 20, 30), 4) is None and pick((), -1) is None and pick((10,), 0) is None
+        assert pick((10, 20, 30), -2) == 20 and pick((10, 20, 30), -4) is None  # 倒数第二个
 
 
 class TestRouter:
