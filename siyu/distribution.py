@@ -168,6 +168,21 @@ class DistributionWiring:
         except PayoutGatewayError:
             log.warning("payout %s: transfer API unavailable, stays approved for a retry", payout_no, exc_info=True)
 
+    def reconcile_payout(self, payout_no: str) -> str:
+        """Look a processing WeChat payout up at WeChat Pay and apply its state (the callback may be lost);
+        returns the `Reconciled` outcome, or "unreachable" when the API did not answer (asked again later)."""
+        from commerce.distribution.payout_port import PayoutGatewayError
+        from commerce.distribution.payout_reconcile import reconcile_transfer
+
+        try:
+            with self.c.db.uow() as uow:
+                outcome = reconcile_transfer(uow, self.payout_gateway, payout_no)
+                uow.commit()
+        except PayoutGatewayError:
+            log.warning("payout %s: transfer query unavailable, reconciled later", payout_no, exc_info=True)
+            return "unreachable"
+        return str(outcome)
+
     def referral_qr(self, code: str) -> str:
         """media_id of the distributor's permanent referral QR (scene d_<code>), cached ~2 days."""
         from commerce.distribution.binding import ReferralScene

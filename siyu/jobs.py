@@ -59,6 +59,24 @@ def retry_transfers(c: Container) -> int:
     return len(pending)
 
 
+def reconcile_payouts(c: Container, older_than_minutes: float | None = None) -> dict[str, int]:
+    """WeChat payouts processing for a while without a callback: query WeChat Pay, apply the result."""
+    from datetime import timedelta
+
+    from commerce.distribution.payout_reconcile import stale_transfers
+
+    minutes = c.settings.pay.transfer.reconcile_after_minutes if older_than_minutes is None else older_than_minutes
+    with c.db.uow() as uow:
+        stale = stale_transfers(uow, timedelta(minutes=minutes))
+    counts: dict[str, int] = {}
+    for payout_no in stale:
+        outcome = c.distribution.reconcile_payout(payout_no)
+        counts[outcome] = counts.get(outcome, 0) + 1
+    if stale:
+        log.info("reconciled %d payout(s) without a callback: %s / 核对转账 %d 笔", len(stale), counts, len(stale))
+    return counts
+
+
 def run_in_uow(db: Database, use_case: Callable[..., int], what: str) -> int:
     """One commerce use case that returns a count, in its own unit of work."""
     with db.uow() as uow:
@@ -94,6 +112,8 @@ def build_jobs(c: Container) -> dict[str, Job]:
         "release_frozen_commission": lambda: release_frozen_commission(c.db, policy),
         "settle": lambda kind="weekly": settle_commission(c.db, policy, kind),
         "retry_transfers": lambda: retry_transfers(c),
+        "process_payout": lambda payout_no: c.distribution.process_payout(payout_no),
+        "reconcile_payouts": lambda: reconcile_payouts(c),
         "finish_pending_erasures": lambda: run_in_uow(
             c.db, _lazy("commerce.privacy.services", "finish_pending_erasures"),
             "redacted finished orders of erased customers / 已脱敏注销用户的完结订单"),

@@ -81,6 +81,7 @@ class TransferSettings(BaseModel):
         TransferReportInfo(info_type="岗位类型", info_content="推广员"),
         TransferReportInfo(info_type="报酬说明", info_content="商品推广佣金"),
     ])
+    reconcile_after_minutes: int = Field(30, ge=1)  # processing this long without a callback → query WeChat
 
 
 class PaySettings(BaseModel):

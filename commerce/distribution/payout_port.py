@@ -8,10 +8,17 @@ HTTP edge verifies and decrypts MCHTRANSFER.BILL.FINISHED callbacks and hands a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Protocol
 
 TRANSFER_SUCCESS = "SUCCESS"
 TRANSFER_FAILED_STATES = frozenset({"FAIL", "CANCELLED"})
+TRANSFER_CANCELLED = "CANCELLED"
+TRANSFER_WAIT_USER_CONFIRM = "WAIT_USER_CONFIRM"  # created; the user has not confirmed the receipt yet
+# WeChat Pay closes a bill the user has not confirmed within 24 hours of its creation; a payout whose bill
+# was cancelled without a fail_reason after that long fails as CONFIRM_EXPIRED (WeChat's own reason code).
+CONFIRM_WINDOW = timedelta(hours=24)
+CONFIRM_EXPIRED = "OVERDUE_CLOSE"
 SCENE_COMMISSION = "1005"  # 佣金报酬
 # WeChat Pay: the payee's real name (`user_name`, RSA-encrypted) is required from ¥2,000 and refused below ¥0.30
 USER_NAME_REQUIRED_FROM_FEN = 200_000
@@ -59,4 +66,15 @@ class PayoutGatewayError(Exception):
 
 class PayoutGateway(Protocol):
     def create_transfer(self, req: TransferRequest) -> TransferAccepted:
+        ...
+
+
+class TransferLookup(Protocol):
+    """Query and cancel by out_bill_no, for reconciling payouts whose callback never came."""
+
+    def query_transfer(self, out_bill_no: str) -> TransferAccepted:
+        ...
+
+    def cancel_transfer(self, out_bill_no: str) -> TransferAccepted:
+        """Accepted: CANCELING (WeChat finishes it asynchronously) or CANCELLED."""
         ...

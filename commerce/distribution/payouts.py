@@ -15,7 +15,7 @@ from datetime import UTC, datetime, time
 from sqlalchemy import func, select
 
 from commerce import events
-from commerce.clock import CHINA_TZ, now
+from commerce.clock import CHINA_TZ, as_utc, now
 from commerce.db import UnitOfWork
 from commerce.distribution import recruitment
 from commerce.distribution.errors import (
@@ -33,7 +33,10 @@ from commerce.distribution.ledger_model import CommissionEntry, EntryReason, Ent
 from commerce.distribution.model import Distributor
 from commerce.distribution.payout_model import BankAccount, Payout, PayoutMethod, PayoutState
 from commerce.distribution.payout_port import (
+    CONFIRM_EXPIRED,
+    CONFIRM_WINDOW,
     NAME_CHECK_FAILED,
+    TRANSFER_CANCELLED,
     TRANSFER_FAILED_STATES,
     TRANSFER_SUCCESS,
     PayoutGateway,
@@ -177,14 +180,28 @@ def apply_transfer_result(uow: UnitOfWork, result: TransferFinished) -> Payout:
     payout = find_payout(uow, result.out_bill_no, lock=True)
     if result.amount_fen != payout.net_fen or result.openid != payout.openid:
         raise CallbackRejected(f"{result.out_bill_no}: amount/openid do not match the payout")
+    return finish_transfer(uow, payout, result.state, result.transfer_bill_no, result.fail_reason)
+
+
+def finish_transfer(uow: UnitOfWork, payout: Payout, state: str, transfer_bill_no: str = "",
+                    fail_reason: str = "") -> Payout:
+    """A transfer's final state (from the callback or a query) → paid | failed; anything else, or a payout
+    already finished, changes nothing.  The caller holds the payout's row lock."""
     if payout.state in (PayoutState.PAID, PayoutState.FAILED):
         return payout
-    if result.state == TRANSFER_SUCCESS:
-        payout.transfer_bill_no = result.transfer_bill_no or payout.transfer_bill_no
+    if state == TRANSFER_SUCCESS:
+        payout.transfer_bill_no = transfer_bill_no or payout.transfer_bill_no
         _paid(uow, payout)
-    elif result.state in TRANSFER_FAILED_STATES:
-        fail_payout(uow, payout, result.fail_reason or result.state)
+    elif state in TRANSFER_FAILED_STATES:
+        fail_payout(uow, payout, fail_reason or _unexplained_failure(payout, state))
     return payout
+
+
+def _unexplained_failure(payout: Payout, state: str) -> str:
+    """A bill cancelled without a reason once the user's confirmation window has passed: unconfirmed."""
+    if state == TRANSFER_CANCELLED and now() - as_utc(payout.updated_at) >= CONFIRM_WINDOW:
+        return CONFIRM_EXPIRED
+    return state
 
 
 def save_payout_name(uow: UnitOfWork, openid: str, real_name: str, *, consent: bool) -> Distributor:

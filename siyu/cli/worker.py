@@ -34,9 +34,12 @@ def worker_cmd(
     loglevel: str = typer.Option("INFO"),
 ) -> None:
     """Run a Celery worker: posters, settlement, payouts, reports, timeouts."""
+    from siyu import notifications
     from worker.process import run_worker
 
-    run_worker(_celery(_boot()), concurrency=concurrency, pool=pool, loglevel=loglevel)
+    container = _boot()
+    notifications.register(container)  # jobs that finish payouts (reconcile_payouts) notify like the callback
+    run_worker(_celery(container), concurrency=concurrency, pool=pool, loglevel=loglevel)
 
 
 def beat_cmd(loglevel: str = typer.Option("INFO")) -> None:
