@@ -166,7 +166,10 @@ def _privacy_keys(settings: Settings) -> KeyRing:
 
 def boot(settings: Settings | None = None, *, logging_on: bool = True) -> Container:
     """Load settings, configure logging and keys, return the process's container."""
-    settings = settings or load_settings()
+    if settings is None:
+        from siyu.demo import with_recorded_base_url
+
+        settings = with_recorded_base_url(load_settings())  # the CLI reaches the running demo's sandbox
     if logging_on:
         configure_logging(settings.log_level, settings.log_json)
     configure_keys(_privacy_keys(settings))

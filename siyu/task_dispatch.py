@@ -48,13 +48,17 @@ class TaskDispatcher:
         self._eager_delay, self._retry_max = eager_delay, retry_max
         self._retrier: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._eager_threads: list[threading.Thread] = []
 
     def dispatch(self, name: str, args: Sequence[Any]) -> bool:
         """True: queued for a listening worker (or, eager, started in the background);
         False: delayed — held until the broker is back, or queued while no worker listens."""
         if self._eager:
-            threading.Thread(target=self._run_inline, args=(name, list(args)), name=f"eager-{name}",
-                             daemon=True).start()
+            thread = threading.Thread(target=self._run_inline, args=(name, list(args)), name=f"eager-{name}",
+                                      daemon=True)
+            with self._lock:
+                self._eager_threads = [t for t in self._eager_threads if t.is_alive()] + [thread]
+            thread.start()
             return True
         try:
             listened = self._publish(name, list(args))
@@ -70,6 +74,13 @@ class TaskDispatcher:
         return listened
 
     # -- eager ----------------------------------------------------------------
+    def join_eager(self, timeout: float = 30.0) -> None:
+        """Wait for the eager tasks started so far (a CLI command, before its process exits)."""
+        with self._lock:
+            threads = list(self._eager_threads)
+        for thread in threads:
+            thread.join(timeout)
+
     def _run_inline(self, name: str, args: list[Any]) -> None:
         time.sleep(self._eager_delay)
         try:

@@ -1,36 +1,67 @@
-"""`siyu payout …` — list, approve, reject, process (WeChat transfer), export the bank batch, mark paid."""
+"""`siyu payout …` — list, approve, reject, send WeChat transfers, reconcile, export the bank batch, mark paid.
+
+Approving only changes the payout's state; the WeChat-change transfer is sent by the worker
+(`worker.run_job process_payout`), or in this process when tasks run eagerly (the demo: through
+the running demo's sandbox, see `siyu.demo`).  Payouts that finish here (reject, mark-paid,
+reconcile) send the distributor their chat notice like the callback does.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
 from commerce.money import fen_to_yuan_str
 
-app = typer.Typer(help="提现 / payouts: approve, export bank batch, mark paid", no_args_is_help=True)
+app = typer.Typer(help="提现 / payouts: list, approve or reject, send WeChat transfers, reconcile lost callbacks, "
+                       "bank batch export and mark-paid", no_args_is_help=True)
 BANK_HEADER = ["payout_no", "holder_name", "card_no", "bank_name", "amount_yuan", "remark"]
 
 
-def _run(fn_name: str, payout_no: str, *args: str) -> None:
-    from commerce.distribution import payouts
-    from commerce.errors import CommerceError
+def _container() -> Any:
+    """The process's container, with payout notices on (they go out after each commit)."""
+    from siyu import notifications
     from siyu.cli.distribution import boot_container
 
     c = boot_container()
+    notifications.register(c)
+    return c
+
+
+def _run(fn_name: str, payout_no: str, *args: str) -> tuple[Any, str, str]:
+    """One payout service in a unit of work; exits 1 with the reason when commerce refuses."""
+    from commerce.distribution import payouts
+    from commerce.errors import CommerceError
+
+    c = _container()
     try:
         with c.db.uow() as uow:
             p = getattr(payouts, fn_name)(uow, payout_no, *args)
-            state, method = p.state, p.method
+            state, method = str(p.state), str(p.method)
             uow.commit()
     except CommerceError as exc:
         typer.echo(f"refused / 未执行: {exc}", err=True)
         raise typer.Exit(1) from None
-    if fn_name == "approve_payout" and method == "wechat":
+    return c, state, method
+
+
+def _state(c: Any, payout_no: str) -> str:
+    from commerce.distribution import payouts
+
+    with c.db.uow() as uow:
+        return str(payouts.find_payout(uow, payout_no).state)
+
+
+def _hand_over(c: Any, payout_no: str) -> str:
+    """An approved WeChat payout goes to transfer-bills: by the worker, or here when tasks run eagerly."""
+    if c.settings.celery_eager:
         c.distribution.process_payout(payout_no)
-        with c.db.uow() as uow:
-            state = payouts.find_payout(uow, payout_no).state
-    typer.echo(f"{payout_no}: {state}")
+        return _state(c, payout_no)
+    if c.task_dispatcher.dispatch("worker.run_job", ["process_payout", payout_no]):
+        return "approved, the worker sends the transfer / 已交给 worker 转账"
+    return "approved, queued for the worker (the retry-transfers job sends it too) / 已排队等待 worker"
 
 
 @app.command("list")
@@ -50,20 +81,53 @@ def list_cmd(state: str = typer.Option("", help="requested | approved | processi
 
 @app.command("approve")
 def approve_cmd(payout_no: str) -> None:
-    """Approve a payout; a WeChat one is sent to transfer-bills at once / 审核通过."""
-    _run("approve_payout", payout_no, "cli")
+    """Approve a requested payout; a WeChat one is then handed to the worker for the transfer / 审核通过."""
+    c, state, method = _run("approve_payout", payout_no, "cli")
+    if method == "wechat":
+        state = _hand_over(c, payout_no)
+    c.task_dispatcher.join_eager()
+    typer.echo(f"{payout_no}: {state}")
 
 
 @app.command("reject")
 def reject_cmd(payout_no: str, reason: str = typer.Option("rejected by merchant")) -> None:
     """Reject: the money goes back to the distributor's balance / 驳回（退回余额）."""
-    _run("reject_payout", payout_no, reason)
+    c, state, _ = _run("reject_payout", payout_no, reason)
+    c.task_dispatcher.join_eager()
+    typer.echo(f"{payout_no}: {state}")
 
 
-@app.command("mark-paid")
-def mark_paid_cmd(payout_no: str) -> None:
-    """Mark an exported bank payout paid / 标记银行打款完成."""
-    _run("mark_paid", payout_no)
+@app.command("process")
+def process_cmd(payout_no: str = typer.Argument("", help="one payout; default: every approved WeChat payout")) -> None:
+    """Send approved WeChat payouts to transfer-bills now (also retries a failed call) / 发起微信转账."""
+    from siyu.jobs import retry_transfers
+
+    c = _container()
+    if payout_no:
+        c.distribution.process_payout(payout_no)
+        typer.echo(f"{payout_no}: {_state(c, payout_no)}")
+    else:
+        typer.echo(f"sent / 已发起: {retry_transfers(c)}")
+    c.task_dispatcher.join_eager()
+
+
+@app.command("retry", hidden=True)
+def retry_cmd() -> None:
+    """Old name of `siyu payout process`."""
+    process_cmd("")
+
+
+@app.command("reconcile")
+def reconcile_cmd(older_than: float = typer.Option(
+        None, "--older-than", help="minutes in processing; default pay.transfer.reconcile_after_minutes")) -> None:
+    """Look up WeChat payouts still processing (callback lost?) and finish them / 核对未收到回调的转账."""
+    from siyu.jobs import reconcile_payouts
+
+    c = _container()
+    counts = reconcile_payouts(c, older_than)
+    c.task_dispatcher.join_eager()
+    summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "nothing to reconcile"
+    typer.echo(f"reconciled / 已核对: {summary}")
 
 
 @app.command("export")
@@ -90,10 +154,9 @@ def export_cmd(out: Path = typer.Option(..., "--out", help="FILE.xlsx")) -> None
     typer.echo(f"exported {len(rows)} bank payouts to {out} / 已导出 {len(rows)} 笔")
 
 
-@app.command("retry")
-def retry_cmd() -> None:
-    """Send approved WeChat payouts whose transfer call failed again / 重试失败的微信转账."""
-    from siyu.container import boot
-    from siyu.jobs import retry_transfers
-
-    typer.echo(f"retried / 已重试: {retry_transfers(boot())}")
+@app.command("mark-paid")
+def mark_paid_cmd(payout_no: str) -> None:
+    """Mark an exported bank payout paid / 标记银行打款完成."""
+    c, state, _ = _run("mark_paid", payout_no)
+    c.task_dispatcher.join_eager()
+    typer.echo(f"{payout_no}: {state}")

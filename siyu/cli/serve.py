@@ -29,9 +29,11 @@ def register(root: typer.Typer) -> None:
         os.environ.setdefault("SIYU_MODE", "demo")
         os.environ["SIYU_PUBLIC_BASE_URL"] = os.environ.get("SIYU_PUBLIC_BASE_URL") or f"http://{host}:{port}"
         from siyu.container import boot
-        from siyu.demo import prepare_demo
+        from siyu.demo import prepare_demo, record_base_url
 
-        prepare_demo(boot())
+        c = boot()
+        prepare_demo(c)
+        record_base_url(c.data_dir, c.settings.public_base_url)
         if prepare_only:
             typer.echo("demo shop migrated and seeded")
             return

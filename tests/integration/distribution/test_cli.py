@@ -86,3 +86,39 @@ class TestPayoutCommands:
         assert rows[1][:5] == (no, "李四", "6222000011112222", "工商银行", "8.00")
         assert run("payout", "mark-paid", no)[1].strip().endswith("paid")
         assert run("payout", "mark-paid", no)[0] == 1
+
+    def test_approve_only_approves_when_the_transfer_api_is_unreachable_and_reconcile_reports(
+            self, demo_env: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+        from commerce.distribution import payouts
+        from commerce.distribution.payout_model import PayoutMethod
+        from tests.integration.distribution.builders import settled_balance
+
+        monkeypatch.setenv("SIYU_PUBLIC_BASE_URL", "http://127.0.0.1:9")  # nothing listens: the call fails
+        settled_balance(demo_env, 3_000_000)
+        with demo_env.uow() as uow:
+            no = payouts.withdraw(uow, "oB", 25_000, PayoutMethod.WECHAT, POLICY).payout_no  # above auto-approval
+            uow.commit()
+        code, out = run("payout", "approve", no)
+        assert code == 0 and out.strip().endswith(f"{no}: approved"), out
+        code, out = run("payout", "reconcile")
+        assert code == 0 and "nothing to reconcile" in out
+        code, out = run("payout", "process")
+        assert code == 0 and "1" in out
+        with demo_env.uow() as uow:
+            assert payouts.find_payout(uow, no).state == "approved"
+
+
+def test_cli_commands_reach_the_running_demo_at_its_recorded_address(
+        demo_env: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from siyu.container import boot
+    from siyu.demo import record_base_url
+
+    monkeypatch.delenv("SIYU_PUBLIC_BASE_URL", raising=False)
+    assert boot(logging_on=False).settings.public_base_url == "http://127.0.0.1:8000"
+    record_base_url(tmp_path, "http://127.0.0.1:8161")  # what `siyu demo --port 8161` writes
+    assert boot(logging_on=False).settings.public_base_url == "http://127.0.0.1:8161"
+    monkeypatch.setenv("SIYU_PUBLIC_BASE_URL", "http://shop.example")
+    assert boot(logging_on=False).settings.public_base_url == "http://shop.example"
+    monkeypatch.setenv("SIYU_MODE", "production")
+    monkeypatch.delenv("SIYU_PUBLIC_BASE_URL")
+    assert boot(logging_on=False).settings.public_base_url == "http://127.0.0.1:8000"
