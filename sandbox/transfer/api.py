@@ -21,13 +21,24 @@ from sandbox.transfer.store import FINAL_STATES, Bill, BillStore, validate_bill
 BILLS = "/v3/fund-app/mch-transfer/transfer-bills"
 CONFIRM = "/sandbox/transfer/confirm"
 EVENT = "MCHTRANSFER.BILL.FINISHED"
-SIMULATED_FAILURE = "ACCOUNT_FROZEN"
+# What the confirmation page's buttons end a bill with: (state, fail_reason).  `cancel` through the API
+# is the merchant's 撤销 (no reason); WeChat's codes for a frozen account and a wrong real name.
+OUTCOMES = {
+    "confirm": ("SUCCESS", ""),
+    "fail": ("FAIL", "ACCOUNT_FROZEN"),
+    "fail_name": ("FAIL", "NAME_NOT_CORRECT"),
+    "decline": ("CANCELLED", "USER_CANCELLED"),
+    "cancel": ("CANCELLED", ""),
+}
 PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1"><title>确认收款</title></head><body>
 <h1>商家转账 · 确认收款</h1><p>{remark}</p><p>金额 <b>¥{yuan}</b>（{state}）</p>{payee}
-<form method="post"><input type="hidden" name="action" value="confirm"><button>确认收款</button></form>
-<form method="post"><input type="hidden" name="action" value="fail"><button>模拟失败（账户异常）</button></form>
-<form method="post"><input type="hidden" name="action" value="cancel"><button>不收款</button></form>
+<form method="post"><label><input type="checkbox" name="silent" value="1"> 不发回调（模拟通知丢失，用
+<code>siyu payout reconcile</code> 核对）</label><br>
+<button name="action" value="confirm">确认收款</button>
+<button name="action" value="fail">模拟失败（账户异常）</button>
+<button name="action" value="fail_name">模拟失败（实名不符）</button>
+<button name="action" value="decline">不收款</button></form>
 </body></html>"""
 
 
@@ -80,13 +91,13 @@ class TransferSandbox:
                      "create_time": bill.create_time, "state": bill.state, "package_info": package}
 
     def finish(self, out_bill_no: str, action: str) -> Bill | None:
-        """The user's decision: confirm → SUCCESS, fail → FAIL, cancel → CANCELLED.  Final bills stay."""
+        """The user's decision (`OUTCOMES`: confirm, fail, fail_name, decline) or the merchant's cancel.
+        Final bills stay.  Called directly, no callback is sent (a lost notification)."""
         with self.store.lock:
             bill = self.store.bills.get(out_bill_no)
             if bill is None or bill.state in FINAL_STATES:
                 return bill
-            bill.state = {"confirm": "SUCCESS", "fail": "FAIL"}.get(action, "CANCELLED")
-            bill.fail_reason = {"fail": SIMULATED_FAILURE, "cancel": "USER_CANCELLED"}.get(action, "")
+            bill.state, bill.fail_reason = OUTCOMES.get(action, OUTCOMES["decline"])
             bill.update_time = self._now()
         return bill
 
@@ -130,20 +141,21 @@ class TransferSandbox:
             return HTMLResponse("<p>单据不存在</p>", status_code=404)
         if request.method == "POST":
             form = await request.form()
-            return await self._decide(bill.out_bill_no, str(form.get("action", "confirm")), as_json=False)
+            return await self._decide(bill.out_bill_no, str(form.get("action", "confirm")), as_json=False,
+                                      notify=form.get("silent") != "1")
         yuan = f"{bill.transfer_amount // 100}.{bill.transfer_amount % 100:02d}"
         payee = f"<p>收款人实名：{html.escape(bill.user_name[:1])}{'*' * (len(bill.user_name) - 1)}</p>" \
             if bill.user_name else ""
         return HTMLResponse(PAGE.format(remark=html.escape(bill.transfer_remark), yuan=yuan, state=bill.state,
                                         payee=payee))
 
-    async def _decide(self, out_bill_no: str, action: str, *, as_json: bool) -> Response:
+    async def _decide(self, out_bill_no: str, action: str, *, as_json: bool, notify: bool = True) -> Response:
         before = self.store.bills.get(out_bill_no)
         was_final = before is not None and before.state in FINAL_STATES
         bill = self.finish(out_bill_no, action)
         if bill is None:
             return self._error(404, "NOT_FOUND", "单据不存在")
-        if not was_final and bill.notify_url:
+        if notify and not was_final and bill.notify_url:
             await self.notifier.deliver(self.notice(bill))
         if as_json:
             return self._json(200, bill.public())

@@ -151,7 +151,7 @@ class TestRealAdapterAgainstTheSandbox:
         settled_balance(db, 10_000)
         no = site.withdraw(db, 300, name=None)
         assert site.gateway.cancel_transfer(no).state == "CANCELLED"
-        assert site.state(db, no) == (PayoutState.FAILED, "USER_CANCELLED")
+        assert site.state(db, no) == (PayoutState.FAILED, "CANCELLED")  # the merchant's 撤销: no fail_reason
 
     def test_forged_stale_and_mismatched_callbacks_are_refused(self, db: Database, site: Site) -> None:
         settled_balance(db, 10_000)
