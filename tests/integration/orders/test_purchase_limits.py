@@ -68,6 +68,19 @@ class TestConcurrentCheckoutsOfOneCustomer:
         with db.uow() as uow:
             assert len(orders.list_orders(uow, buyer.openid, limit=50)) == 2
 
+    def test_simultaneous_checkouts_of_a_limited_and_a_free_sku_together(self, db: Database) -> None:
+        free = make_sku(db, "P1", stock=50)
+        capped = make_sku(db, "P2", "限购款", stock=50, purchase_limit=2)
+        buyer = make_shopper(db)
+
+        def both() -> None:
+            with db.uow() as uow:
+                orders.place_order(uow, buyer.openid, address_id=buyer.address_id, items=[(free, 1), (capped, 1)],
+                                   commit=True)
+
+        assert _concurrently(6, both) == ["limit 2 remaining 0"] * 4 + ["ok"] * 2
+        assert (stock_of(db, free), stock_of(db, capped)) == (48, 48)
+
     def test_other_customers_are_not_held_back_by_someone_elses_limit(self, pg_db: Database) -> None:
         sku = make_sku(pg_db, stock=50, purchase_limit=1)
         buyers = [make_shopper(pg_db, f"o-buyer-{i}") for i in range(5)]
@@ -138,3 +151,20 @@ def test_a_checkout_over_the_limit_names_what_is_left(pg_db: Database) -> None:
         orders.place_order(uow, buyer.openid, address_id=buyer.address_id, items=[(sku, 2)], commit=True)
     assert (err.value.limit, err.value.already, err.value.remaining) == (3, 2, 1)
     assert stock_of(pg_db, sku) == 8 and _counted(pg_db, buyer, sku) == 2
+
+
+def test_a_checkout_of_several_skus_counts_only_the_limited_ones_and_fails_whole(db: Database) -> None:
+    free = make_sku(db, "P1", stock=10)
+    capped = make_sku(db, "P2", "限购款", stock=10, purchase_limit=2)
+    buyer = make_shopper(db)
+    with db.uow() as uow:
+        orders.place_order(uow, buyer.openid, address_id=buyer.address_id, items=[(free, 3), (capped, 2)],
+                           commit=True)
+    assert _counted(db, buyer, capped) == 2 and _counted(db, buyer, free) == 0
+    with db.uow() as uow, pytest.raises(PurchaseLimitExceeded) as err:
+        orders.place_order(uow, buyer.openid, address_id=buyer.address_id, items=[(free, 1), (capped, 1)],
+                           commit=True)
+    assert err.value.sku_id == capped
+    assert (stock_of(db, free), stock_of(db, capped)) == (7, 8)
+    with db.uow() as uow:
+        assert len(orders.list_orders(uow, buyer.openid)) == 1
