@@ -171,7 +171,8 @@ def test_asking_how_to_become_a_distributor_explains_and_only_a_request_enrols(c
     from commerce.distribution.recruitment import find_by_openid
 
     chat = Chat(build_dialogue(container))
-    for question in ("怎么成为推广员", "如何成为推广员", "成为推广员要钱吗", "怎么加入分销"):
+    for question in ("怎么成为推广员", "如何成为推广员", "成为推广员要钱吗", "怎么加入分销",
+                     "推广员有什么好处", "做推广有啥好处", "推广员是干嘛的", "推广员能赚多少钱"):
         answer = text_of(chat.say(question))
         assert "完全免费" in answer and "「申请分销」" in answer, question
     with container.db.uow() as uow:
