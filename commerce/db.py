@@ -176,6 +176,15 @@ class UnitOfWork:
         self.session.rollback()
         self._after_commit = []
 
+    @property
+    def engine(self) -> Engine:
+        """The engine this unit works on — found without opening a session (a read-only unit opens
+        none for its plain-connection lookups, and the catalog snapshot only needs the engine)."""
+        bind = self._session_factory.kw.get("bind")
+        if bind is None:
+            bind = self.session.get_bind()
+        return bind if isinstance(bind, Engine) else bind.engine  # type: ignore[no-any-return]
+
     def after_commit(self, fn: Callable[[], None]) -> None:
         self._after_commit.append(fn)
 

@@ -76,8 +76,7 @@ def invalidate() -> None:
 
 
 def snapshot(uow: UnitOfWork) -> Snapshot:
-    bind = uow.session.get_bind()
-    engine = bind if isinstance(bind, Engine) else bind.engine
+    engine = uow.engine
     snap = _cache.get(engine)
     if snap is not None and _fresh(snap):
         return snap
