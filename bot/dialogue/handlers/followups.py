@@ -101,6 +101,7 @@ SPEC_QUESTION = re.compile(r"(颜色|色号|尺码|码数|尺寸|规格|型号|�
 ASKS_IF_THERE_IS = re.compile(r"有没有|有吗|有木有|有没|还有|有.{0,6}的吗")
 ASKS_ABOUT_ONE = re.compile(r"有没有|有吗|有么|有木有|有没|还有|有货|有.{0,6}的吗|多少钱|多钱|几块|什么价|价格|价钱|贵吗|会员价")
 SPEC_QUESTION_CHARS = 16
+SPEC_WORDS = re.compile(r"大|小|瓶|装|号|码|斤|克|ml|规格|颜色|色|尺寸|容量|包|罐|盒")
 
 
 def named_sku(item: ProductView, msg: Msg) -> SkuView | None:
@@ -128,6 +129,9 @@ def ask_specs(state: DialogState, msg: Msg) -> Turn | None:
     if sku is not None:
         return cart.offer_sku(state, msg, item, sku)
     asks_for_spec = msg.nlu.value("spec") is not None and ASKS_IF_THERE_IS.search(msg.plain) is not None
+    if not (lists_specs or asks_for_spec) and ASKS_IF_THERE_IS.search(msg.plain) and SPEC_WORDS.search(msg.plain):
+        specs = " / ".join(s.spec_text for s in item.skus if s.spec_text) or texts.ONE_SPEC
+        return Turn(state, TextReply(texts.ONLY_SPECS.format(name=item.name, specs=specs)))  # 「有没有小瓶的」
     if not (lists_specs or asks_for_spec):  # 「有什么颜色」 or 「有没有大号的」
         return None
     hint = str(msg.nlu.value("spec") or msg.text)

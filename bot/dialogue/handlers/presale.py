@@ -61,9 +61,13 @@ def invoice(state: DialogState, msg: Msg) -> Turn | None:
 
 
 SEND_TO_OTHERS = re.compile(
-    r"(?:寄|送|发|邮)(?:到|给|去)?(?:别人|朋友|家人|亲戚|同事|对方|爸|妈|父母|老人|老家|外地|其他地址|另一个地址|别的地址|不同地址)"
+    r"(?:寄|送|发|邮)(?:到|给|去)?(?:我|我的|我们)?(?:别人|朋友|家人|亲戚|同事|对方|爸|妈|父母|老人|老家|外地|其他地址|另一个地址|别的地址|不同地址)"
     r"|送人|送礼|代收|帮(?:别人|朋友|家人)买|收货人(?:不是|可以是)"
 )
+
+
+BUYING = re.compile(r"来|要|买|加|拍|下单|什么好|推荐|选什么|送什么")
+ASKING = re.compile(r"吗|么|嘛|能不能|可不可以|可以|能|行不行|[?？]|怎么")
 
 
 @router.followup("send_as_gift")
@@ -72,6 +76,8 @@ def send_as_gift(state: DialogState, msg: Msg) -> Turn | None:
     「想买点橙子送人」 names goods: that is a search, not this question."""
     if not SEND_TO_OTHERS.search(msg.plain) or msg.nlu.value("product") or msg.nlu.value("category"):
         return None
+    if BUYING.search(msg.plain) or not ASKING.search(msg.plain):
+        return None  # 「来两瓶 送人」 is an order; 「送爸妈买什么好」 asks for ideas
     return Turn(state, TextReply(texts.GIFT_ADDRESS))
 
 

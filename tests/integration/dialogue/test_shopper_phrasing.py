@@ -309,3 +309,17 @@ def test_second_from_last_picks_from_the_end(chat: Chat) -> None:
     listed = text_of(chat.say("猜你喜欢"))
     second_last = listed.split("\n")[-3].split(". ", 1)[1].split(" ¥")[0]
     assert second_last in card(chat.say("倒数第二个")).title
+
+
+class TestGiftsAndSizes:
+    def test_an_order_mentioning_a_gift_is_still_an_order(self, chat: Chat) -> None:
+        chat.say("龙井")
+        chat.say("第一个")
+        assert "已加入购物车" in text_of(chat.say("来两盒 送人"))
+        assert "收货人填对方" in text_of(chat.say("能不能寄给我妈"))
+        assert "收货人填对方" not in text_of(chat.say("送爸妈买什么好"))
+
+    def test_asking_for_a_size_the_product_lacks_names_the_sizes_it_has(self, chat: Chat) -> None:
+        chat.say("龙井")
+        chat.say("第一个")
+        assert "只有这些规格：250克" in text_of(chat.say("有没有小罐的"))
