@@ -47,9 +47,15 @@ def app_with(kv: BatchingKV) -> httpx.AsyncClient:
     store = StateStore(kv)
 
     def respond(inbound: Inbound) -> Reply:
-        state = store.load(inbound.openid)
+        try:
+            state = store.load(inbound.openid)
+        except ConnectionError:  # as the dialogue engine does: a broken cache starts a fresh state
+            state = DialogState()
         seen = state.query + inbound.text
-        store.save(inbound.openid, replace(state, query=seen))
+        try:
+            store.save(inbound.openid, replace(state, query=seen))
+        except ConnectionError:
+            pass
         return TextReply(f"你说过：{seen}")
 
     outbound = Outbound(None, kv)  # type: ignore[arg-type]  # note_inbound never calls the API
@@ -83,3 +89,21 @@ async def test_a_retry_reads_the_first_answer_and_writes_nothing(kv: Any) -> Non
         again = await client.post("/wechat", params=(e := cb.sealed(xml)).query, content=e.body.encode())
     assert plain_reply(first) == plain_reply(again) == "你说过：你好"
     assert "set_then_get" not in counting.calls and "set" not in counting.calls
+
+
+class DownKV:
+    """A cache that is down: every call fails like a refused Redis connection."""
+
+    def __getattr__(self, name: str) -> Any:
+        def fail(*args: Any, **kw: Any) -> Any:
+            raise ConnectionError("cache down")
+
+        return fail
+
+
+async def test_with_the_cache_down_a_message_is_still_answered() -> None:
+    async with app_with(BatchingKV(DownKV())) as client:  # type: ignore[arg-type]
+        e = cb.sealed(cb.text("在吗", openid="o_down"))
+        response = await client.post("/wechat", params=e.query, content=e.body.encode())
+    assert response.status_code == 200
+    assert plain_reply(response) == "你说过：在吗"  # dedup and state fail open: answering beats dropping
