@@ -441,6 +441,16 @@ DIST_PAYOUT_FAILED = (
     "这笔钱已全部退回你的可提现余额，可以回复「我的佣金」查看，处理好后重新「提现」。"
 )
 DIST_PAYOUT_METHODS = {"wechat": "微信零钱", "bank": "银行卡"}
+DIST_PAYOUT_CONFIRM = (
+    "✅ 你的提现已审核通过：{net} 转入微信零钱（单号 {no}），需要你确认收款。\n"
+    "请在 24 小时内确认，逾期未确认，款项会退回你的可提现余额。\n{next}"
+)
+DIST_REVIEW_APPROVED = "你的推广员申请已审核通过～\n"
+DIST_REVIEW_REJECTED = (
+    "很抱歉，你的推广员申请暂未通过{reason}。\n"
+    "有疑问可以直接回复我们；之后也可以再次申请（回复「申请分销」），成为推广员始终免费。"
+)
+DIST_REVIEW_REASON = "，原因：{note}"
 DIST_PAYOUT_FAIL_REASONS = {  # WeChat Pay transfer-bills fail_reason, and ours
     "ACCOUNT_FROZEN": "你的微信支付账户被冻结，暂时不能收款",
     "ACCOUNT_NOT_EXIST": "你的微信支付账户不存在或已注销",
@@ -491,6 +501,18 @@ def dist_money_error_text(err: CommerceError) -> str:
     if template is None:
         return error_text(err)
     return template.format(**{k: yuan(v) for k, v in vars(err).items() if k.endswith("_fen")})
+
+def payout_confirm_text(payout: Any, confirm_url: str = "") -> str:
+    """A transfer waiting for the distributor's confirmation (sent after a merchant approval): the same
+    confirmation step as the withdrawal's chat reply — the sandbox's page, or WeChat's own prompt."""
+    step = DIST_WITHDRAW_SANDBOX.format(url=confirm_url) if confirm_url else DIST_WITHDRAW_WECHAT
+    return DIST_PAYOUT_CONFIRM.format(net=yuan(payout.net_fen), no=payout.payout_no, next=step)
+
+
+def distributor_rejected_text(note: str) -> str:
+    reason = DIST_REVIEW_REASON.format(note=note.strip()) if note.strip() else ""
+    return DIST_REVIEW_REJECTED.format(reason=reason)
+
 
 def payout_finished_text(payout: Any) -> str:
     """A payout's end, for the distributor: what arrived where, or why not and that the money is back."""

@@ -78,6 +78,26 @@ class PayoutFinished:
 
 
 @dataclass(frozen=True)
+class PayoutAwaitingConfirmation:
+    """A WeChat-change transfer was created and waits for the user to confirm the receipt (WAIT_USER_CONFIRM),
+    outside the withdrawal's own chat reply (merchant approval, a retried or worker-run transfer)."""
+
+    payout_no: str
+    openid: str
+
+
+@dataclass(frozen=True)
+class DistributorReviewed:
+    """The merchant approved or rejected an application; `applied_at` (ISO) tells one application from the next."""
+
+    code: str
+    openid: str
+    approved: bool
+    note: str
+    applied_at: str
+
+
+@dataclass(frozen=True)
 class LowStock:
     sku_id: int
     sku_code: str

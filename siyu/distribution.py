@@ -156,14 +156,16 @@ class DistributionWiring:
                          exchange=lambda code: str(self.c.wechat_api.oauth_openid(code)), bind=self.bind_link,
                          only_in_wechat=not sandboxed, hint_cookie=SANDBOX_HINT_COOKIE if sandboxed else "")
 
-    def process_payout(self, payout_no: str) -> None:
-        """approved WeChat payout → transfer-bills (after the request committed; a failure leaves it approved)."""
+    def process_payout(self, payout_no: str, *, announce: bool = True) -> None:
+        """approved WeChat payout → transfer-bills (after the request committed; a failure leaves it approved).
+        `announce`: the distributor gets the confirmation step by message; False from the withdrawal's own
+        chat reply, which shows it already."""
         from commerce.distribution import payouts
         from commerce.distribution.payout_port import PayoutGatewayError
 
         try:
             with self.c.db.uow() as uow:
-                payouts.start_transfer(uow, self.payout_gateway, payout_no, TRANSFER_REMARK)
+                payouts.start_transfer(uow, self.payout_gateway, payout_no, TRANSFER_REMARK, announce=announce)
                 uow.commit()
         except PayoutGatewayError:
             log.warning("payout %s: transfer API unavailable, stays approved for a retry", payout_no, exc_info=True)
@@ -203,27 +205,17 @@ class DistributionWiring:
         from bot.dialogue.handlers import distribution as chat
 
         chat.configure(chat.DistributionPorts(policy=self.policy, referral_qr=self.referral_qr,
-                                              process_payout=self.process_payout,
+                                              process_payout=lambda no: self.process_payout(no, announce=False),
                                               confirm_url=self.sandbox_confirm_url))
 
-    def notify_approved(self, code: str) -> bool:
-        """Send the welcome (code + rules) by customer-service message after a merchant approval."""
+    def welcome_text(self, code: str) -> str:
+        """The welcome after a merchant approval (code, how to get the 推广码 QR, the rules), for
+        `worker.notify_distributor_reviewed`; the chat's own join reply renders the same DIST_WELCOME."""
         from bot import texts
         from bot.dialogue.handlers.distribution import rules_text
-        from bot.messages import TextReply
-        from commerce.customers.model import Customer
-        from commerce.distribution import recruitment
 
-        with self.c.db.uow() as uow:
-            d = recruitment.find(uow, code)
-            customer = uow.session.get(Customer, d.customer_id)
-            openid = customer.openid if customer is not None else ""
-        text = texts.DIST_WELCOME.format(shop=self.c.settings.shop.name, code=code, rules=rules_text(self.policy))
-        try:
-            return bool(openid) and bool(self.c.outbound.send(openid, TextReply(text)))
-        except Exception:  # the approval stands; the message is best effort
-            log.warning("welcome message for %s not sent", code, exc_info=True)
-            return False
+        return texts.DIST_REVIEW_APPROVED + texts.DIST_WELCOME.format(
+            shop=self.c.settings.shop.name, code=code, rules=rules_text(self.policy))
 
     def sandbox_confirm_url(self, payout_no: str) -> str:
         if not self.c.settings.sandbox.enabled:

@@ -24,6 +24,8 @@ def register(c: Any) -> None:
     events.subscribe(events.OrderPaid, _on_paid)
     events.subscribe(events.LowStock, _on_low_stock)
     events.subscribe(events.PayoutFinished, _on_payout_finished)
+    events.subscribe(events.PayoutAwaitingConfirmation, _on_payout_awaiting_confirmation)
+    events.subscribe(events.DistributorReviewed, _on_distributor_reviewed)
 
 
 def _on_paid(uow: UnitOfWork, event: events.OrderPaid) -> None:
@@ -48,6 +50,23 @@ def _on_payout_finished(uow: UnitOfWork, event: events.PayoutFinished) -> None:
     if c is not None:
         args = [event.openid, event.payout_no]
         uow.after_commit(lambda: c.task_dispatcher.dispatch("worker.notify_payout_finished", args))
+
+
+def _on_payout_awaiting_confirmation(uow: UnitOfWork, event: events.PayoutAwaitingConfirmation) -> None:
+    """A transfer sent after a merchant approval (or a retry) waits for the distributor to confirm it within
+    24 h: they get the confirmation step from the worker (`worker.notify_payout_confirm`)."""
+    c = _container
+    if c is not None:
+        args = [event.openid, event.payout_no]
+        uow.after_commit(lambda: c.task_dispatcher.dispatch("worker.notify_payout_confirm", args))
+
+
+def _on_distributor_reviewed(uow: UnitOfWork, event: events.DistributorReviewed) -> None:
+    """The merchant approved (welcome) or rejected (reason) an application (`worker.notify_distributor_reviewed`)."""
+    c = _container
+    if c is not None:
+        args = [event.openid, event.code, event.approved, event.note, event.applied_at]
+        uow.after_commit(lambda: c.task_dispatcher.dispatch("worker.notify_distributor_reviewed", args))
 
 
 def _on_low_stock(uow: UnitOfWork, event: events.LowStock) -> None:

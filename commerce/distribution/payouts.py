@@ -39,6 +39,7 @@ from commerce.distribution.payout_port import (
     TRANSFER_CANCELLED,
     TRANSFER_FAILED_STATES,
     TRANSFER_SUCCESS,
+    TRANSFER_WAIT_USER_CONFIRM,
     PayoutGateway,
     TransferFinished,
     TransferRequest,
@@ -152,9 +153,12 @@ def reject_payout(uow: UnitOfWork, payout_no: str, reason: str) -> Payout:
     return fail_payout(uow, find_payout(uow, payout_no, lock=True), reason or "rejected by merchant")
 
 
-def start_transfer(uow: UnitOfWork, gateway: PayoutGateway, payout_no: str, remark: str) -> Payout:
+def start_transfer(uow: UnitOfWork, gateway: PayoutGateway, payout_no: str, remark: str, *,
+                   announce: bool = True) -> Payout:
     """approved WeChat payout → processing (the user then confirms in WeChat); from ¥2,000 with the saved
-    real name (WeChat refuses the bill without it)."""
+    real name (WeChat refuses the bill without it).  A bill waiting for the user's confirmation publishes
+    `PayoutAwaitingConfirmation` unless `announce` is False: the withdrawal's own chat reply, which already
+    shows the confirmation step, passes False."""
     payout = find_payout(uow, payout_no, lock=True)
     if payout.state != PayoutState.APPROVED or payout.method != PayoutMethod.WECHAT:
         return payout
@@ -172,6 +176,8 @@ def start_transfer(uow: UnitOfWork, gateway: PayoutGateway, payout_no: str, rema
     payout.transfer_bill_no, payout.package_info = accepted.transfer_bill_no, accepted.package_info[:512]
     if accepted.state == TRANSFER_SUCCESS:  # a scene without user confirmation can finish at once
         _paid(uow, payout)
+    elif accepted.state == TRANSFER_WAIT_USER_CONFIRM and announce:
+        events.publish(uow, events.PayoutAwaitingConfirmation(payout.payout_no, payout.openid))
     return payout
 
 

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from commerce import events
 from commerce.clock import now
+from commerce.customers.model import Customer
 from commerce.customers.services import get_or_create
 from commerce.db import UnitOfWork
 from commerce.distribution.errors import (
@@ -115,17 +117,28 @@ def apply(uow: UnitOfWork, openid: str, policy: DistributionPolicy, app: Applica
 
 
 def approve(uow: UnitOfWork, code_or_id: str | int, note: str = "") -> Distributor:
+    """The merchant's approval; the applicant hears it (`DistributorReviewed`, sent after commit)."""
     d = find(uow, code_or_id)
     d.transition_to(DistributorStatus.ACTIVE)
     d.review_note = note
+    _reviewed(uow, d, approved=True)
     return d
 
 
 def reject(uow: UnitOfWork, code_or_id: str | int, note: str = "") -> Distributor:
+    """The merchant's rejection (`note` is shown to the applicant as the reason); they may apply again."""
     d = find(uow, code_or_id)
     d.transition_to(DistributorStatus.REJECTED)
     d.review_note = note
+    _reviewed(uow, d, approved=False)
     return d
+
+
+def _reviewed(uow: UnitOfWork, d: Distributor, *, approved: bool) -> None:
+    customer = uow.session.get(Customer, d.customer_id)
+    if customer is not None:
+        events.publish(uow, events.DistributorReviewed(d.code, customer.openid, approved, d.review_note,
+                                                       d.applied_at.isoformat() if d.applied_at else ""))
 
 
 def suspend(uow: UnitOfWork, code_or_id: str | int, policy: DistributionPolicy, note: str = "") -> Distributor:

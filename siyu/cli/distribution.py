@@ -64,10 +64,13 @@ def list_cmd(status: str = typer.Option("", help="applied | active | suspended |
 
 
 def _review(action: str, code: str, note: str) -> None:
+    """approve / reject send the applicant their chat message after the commit (`siyu.notifications`)."""
     from commerce.distribution import recruitment
     from commerce.errors import CommerceError
+    from siyu import notifications
 
     c = boot_container()
+    notifications.register(c)
     try:
         with c.db.uow() as uow:
             if action in ("approve", "reject"):
@@ -80,9 +83,8 @@ def _review(action: str, code: str, note: str) -> None:
     except CommerceError as exc:
         typer.echo(f"refused / 未执行: {exc}", err=True)
         raise typer.Exit(1) from None
+    c.task_dispatcher.join_eager()
     typer.echo(f"{d.code}: {d.status}")
-    if action == "approve" and not c.distribution.notify_approved(d.code):
-        typer.echo("welcome message not sent (WeChat API unreachable?) / 欢迎消息未发出", err=True)
 
 
 @distributor_app.command("approve")

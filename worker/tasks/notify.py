@@ -1,4 +1,5 @@
-"""Notifications by customer-service message: the buyer's payment, a distributor's payout, low stock."""
+"""Notifications by customer-service message: the buyer's payment, a distributor's payout (waiting for their
+confirmation, then finished), the merchant's review of an application, low stock."""
 
 from __future__ import annotations
 
@@ -8,7 +9,13 @@ from typing import Any
 from celery import shared_task
 
 from bot.messages import TextReply
-from bot.texts import low_stock_text, payment_confirmed_text, payout_finished_text
+from bot.texts import (
+    distributor_rejected_text,
+    low_stock_text,
+    payment_confirmed_text,
+    payout_confirm_text,
+    payout_finished_text,
+)
 from commerce.distribution import payouts
 from commerce.orders import services as orders
 from worker.errors import RETRY_POLICY
@@ -38,6 +45,28 @@ def notify_payout_finished(openid: str, payout_no: str) -> bool:
         text = payout_finished_text(payout)
     return once(rt.kv, f"notify:payout:{payout_no}", lambda: rt.outbound.deliver(openid, TextReply(text),
                                                                                 purpose="payout"))
+
+
+@shared_task(name="worker.notify_payout_confirm", acks_late=True, **RETRY_POLICY)  # type: ignore[misc]
+def notify_payout_confirm(openid: str, payout_no: str) -> bool:
+    """An approved WeChat-change transfer waits for the distributor: the confirmation step; once per payout.
+    `rt.distribution.sandbox_confirm_url` gives the sandbox's confirm page ("" outside the sandbox)."""
+    rt: Any = runtime()
+    with rt.db.uow() as uow:
+        payout = payouts.find_payout(uow, payout_no)
+        text = payout_confirm_text(payout, rt.distribution.sandbox_confirm_url(payout_no))
+    return once(rt.kv, f"notify:payout-confirm:{payout_no}",
+                lambda: rt.outbound.deliver(openid, TextReply(text), purpose="payout"))
+
+
+@shared_task(name="worker.notify_distributor_reviewed", acks_late=True, **RETRY_POLICY)  # type: ignore[misc]
+def notify_distributor_reviewed(openid: str, code: str, approved: bool, note: str, applied_at: str) -> bool:
+    """The merchant's decision on an application: the welcome (code, 推广码, rules) or a polite no with the
+    reason; once per application.  `rt.distribution.welcome_text(code)` renders the welcome with the policy."""
+    rt: Any = runtime()
+    text = rt.distribution.welcome_text(code) if approved else distributor_rejected_text(note)
+    key = f"notify:review:{code}:{applied_at}"
+    return once(rt.kv, key, lambda: rt.outbound.deliver(openid, TextReply(text), purpose="distributor_review"))
 
 
 @shared_task(name="worker.notify_low_stock", acks_late=True, **RETRY_POLICY)  # type: ignore[misc]
