@@ -16,6 +16,7 @@ no-ops).  Services flush; the caller commits.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -51,15 +52,28 @@ def refund_view(r: Refund) -> RefundView:
     return RefundView(r.refund_no, r.order_no, r.amount_fen, RefundStatus(r.status), r.reason, r.full, lines)
 
 
-def _in_flight_fen(uow: UnitOfWork, order_id: int) -> int:
-    return int(uow.session.scalar(
-        select(func.coalesce(func.sum(Refund.amount_fen), 0))
-        .where(Refund.order_id == order_id, Refund.status == RefundStatus.PROCESSING.value)
-    ) or 0)
+@dataclass(frozen=True)
+class _InFlight:
+    """What refunds still processing at the provider hold of an order: they count as refunded
+    when the next refund is checked, so two refunds in flight never cover the same fen or unit."""
+
+    fen: int
+    line_fen: dict[int, int]
+    units: dict[int, int]
 
 
-def _line_split(order: Order, amount_fen: int, lines: dict[int, int] | None) -> dict[int, int]:
-    remaining = {ln.id: ln.paid_fen - ln.refunded_fen for ln in order.lines}
+def _in_flight(uow: UnitOfWork, order_id: int) -> _InFlight:
+    fen, line_fen, units = 0, Counter[int](), Counter[int]()
+    for refund in uow.session.scalars(
+            select(Refund).where(Refund.order_id == order_id, Refund.status == RefundStatus.PROCESSING.value)):
+        fen += refund.amount_fen
+        line_fen.update({int(k): int(v) for k, v in (refund.lines or {}).items()})
+        units.update({int(k): int(v) for k, v in (refund.quantities or {}).items()})
+    return _InFlight(fen, dict(line_fen), dict(units))
+
+
+def _line_split(order: Order, amount_fen: int, lines: dict[int, int] | None, held: _InFlight) -> dict[int, int]:
+    remaining = {ln.id: ln.paid_fen - ln.refunded_fen - held.line_fen.get(ln.id, 0) for ln in order.lines}
     if lines is None:
         goods = min(amount_fen, sum(remaining.values()))
         ids = list(remaining)
@@ -72,9 +86,9 @@ def _line_split(order: Order, amount_fen: int, lines: dict[int, int] | None) -> 
     return dict(lines)
 
 
-def _units(order: Order, quantities: dict[int, int] | None) -> dict[int, int]:
-    """Checked {line id: units}: at most the units of each line not refunded yet."""
-    left = {ln.id: ln.quantity - ln.refunded_qty for ln in order.lines}
+def _units(order: Order, quantities: dict[int, int] | None, held: _InFlight) -> dict[int, int]:
+    """Checked {line id: units}: at most the units of each line not refunded (or being refunded) yet."""
+    left = {ln.id: ln.quantity - ln.refunded_qty - held.units.get(ln.id, 0) for ln in order.lines}
     for line_id, n in (quantities or {}).items():
         if line_id not in left or not isinstance(n, int) or n < 0 or n > left[line_id]:
             raise InvalidInput("quantities", f"line {line_id}: 0..{left.get(line_id, 0)} units")
@@ -94,11 +108,12 @@ def request_refund(
     order = load_order(uow, order_no, lock=True)
     if OrderStatus(order.status) not in PAID_STATES:
         raise RefundNotAllowed(order_no, f"order is {order.status}")
-    refundable = order.paid_fen - order.refunded_fen - _in_flight_fen(uow, order.id)
+    held = _in_flight(uow, order.id)
+    refundable = order.paid_fen - order.refunded_fen - held.fen
     if not isinstance(amount_fen, int) or amount_fen <= 0 or amount_fen > refundable:
         raise InvalidInput("amount_fen", f"must be 1..{refundable}")
-    split = _line_split(order, amount_fen, lines)
-    units = _units(order, quantities)
+    split = _line_split(order, amount_fen, lines, held)
+    units = _units(order, quantities, held)
     full = amount_fen == order.paid_fen - order.refunded_fen
     refund = Refund(refund_no=_refund_no(uow, order), order_id=order.id, order_no=order.order_no,
                     amount_fen=amount_fen, reason=reason[:80], full=full,

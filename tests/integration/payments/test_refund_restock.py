@@ -139,3 +139,25 @@ def test_partial_refunds_by_units_then_the_rest_restock_every_unit_exactly_once(
         refunded = quantity
     assert stock_of(db, sku) == STOCK - quantity + refunded
     assert _counted(db, sku) == quantity - refunded
+
+
+class TestRefundsInFlight:
+    def test_units_and_line_money_held_by_a_processing_refund_cannot_be_refunded_again(self, db: Database) -> None:
+        from commerce.errors import InvalidInput
+
+        view, (tea,) = _paid(db, 3)
+        line = view.lines[0].id
+        gateway = AcceptingRefunds()
+        with db.uow() as uow:  # 2 of the 3 units, not confirmed by the provider yet
+            first = payments.request_refund(uow, gateway, view.order_no, amount_fen=2000, reason="test",  # type: ignore[arg-type]
+                                            lines={line: 2000}, quantities={line: 2})
+            uow.commit()
+        with db.uow() as uow, pytest.raises(InvalidInput):
+            payments.request_refund(uow, gateway, view.order_no, amount_fen=1000, reason="test",  # type: ignore[arg-type]
+                                    quantities={line: 2})
+        with db.uow() as uow, pytest.raises(InvalidInput):
+            payments.request_refund(uow, gateway, view.order_no, amount_fen=1000, reason="test",  # type: ignore[arg-type]
+                                    lines={line: 1500})
+        _refund(db, gateway, view.order_no, 1000, quantities={line: 1}, lines={line: 1000})  # the last unit: fine
+        _notify(db, view.order_no, first.refund_no, first.amount_fen)
+        assert stock_of(db, tea) == STOCK
