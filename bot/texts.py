@@ -532,7 +532,7 @@ DIST_SCENE_NOTES = {
 
 
 # ---------------------------------------------------------------- merchant notices
-LOW_STOCK = "【库存预警】{product}（{sku}）仅剩 {stock} 件，低于预警值 {threshold}。回复「补货 {sku} 数量」或在后台调整库存。"
+LOW_STOCK = "【库存预警】{product}（{sku}）仅剩 {stock} 件，低于预警值 {threshold}。请补货：改好表格里的 stock 后用 siyu catalog import 重新导入即可（按编码更新）。"
 
 
 def low_stock_text(product: str, sku: str, stock: int, threshold: int) -> str:

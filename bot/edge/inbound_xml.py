@@ -101,12 +101,18 @@ def _event_fields(fields: Fields) -> dict[str, str]:
 
 
 def dedup_key(fields: Fields) -> str:
-    """WeChat's retry identity: MsgId for messages, FromUserName+CreateTime(+Event) for events."""
+    """WeChat's retry identity: MsgId for messages, FromUserName+CreateTime(+Event+EventKey) for events.
+
+    The EventKey is part of it: two menu taps in the same second are two events (a retry of
+    one repeats its key), and answering the second with the first's reply is wrong.
+    """
     msg_id = _text(fields, "MsgId")
     if msg_id:
         return "m:" + msg_id
     sender, created = _text(fields, "FromUserName"), _text(fields, "CreateTime")
-    return f"e:{sender}:{created}:{_text(fields, 'Event') or _text(fields, 'MsgType')}"
+    key = f"e:{sender}:{created}:{_text(fields, 'Event') or _text(fields, 'MsgType')}"
+    event_key = _text(fields, "EventKey")
+    return f"{key}:{event_key}" if event_key else key
 
 
 def _text(fields: Fields, name: str) -> str:

@@ -55,9 +55,15 @@ class TestDedupKey:
     def test_messages_are_identified_by_msg_id(self) -> None:
         assert dedup_key(parse_fields(wire.text_xml("gh", "o1", 1, "a", 7))) == "m:7"
 
-    def test_events_are_identified_by_sender_time_and_event(self) -> None:
+    def test_events_are_identified_by_sender_time_event_and_key(self) -> None:
         fields = parse_fields(wire.event_xml("gh", "o1", 99, "CLICK", "K"))
-        assert dedup_key(fields) == "e:o1:99:CLICK"
+        assert dedup_key(fields) == "e:o1:99:CLICK:K"
+        assert dedup_key(parse_fields(wire.event_xml("gh", "o1", 99, "subscribe", ""))) == "e:o1:99:subscribe"
+
+    def test_two_menu_taps_in_the_same_second_are_two_events(self) -> None:
+        cart = parse_fields(wire.event_xml("gh", "o1", 99, "CLICK", "MENU_CART"))
+        recommend = parse_fields(wire.event_xml("gh", "o1", 99, "CLICK", "MENU_RECOMMEND"))
+        assert dedup_key(cart) != dedup_key(recommend)
 
 
 class TestHardening:
