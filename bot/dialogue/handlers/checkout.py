@@ -14,11 +14,14 @@ from bot.dialogue.receiver import parse_one_line
 from bot.dialogue.router import keyword_key, router
 from bot.dialogue.state import DialogState, Waiting
 from bot.messages import NewsReply, TextReply
+from commerce.catalog import services as catalog
 from commerce.customers import services as customers
 from commerce.customers.model import Address
 from commerce.db import UnitOfWork
+from commerce.errors import CommerceError
 from commerce.orders import policy
 from commerce.orders import services as orders
+from commerce.orders.errors import EmptyCheckout
 from commerce.orders.views import OrderView, mask_address
 from commerce.privacy.crypto import mask_name, mask_phone
 
@@ -41,6 +44,29 @@ def confirmation(uow: UnitOfWork, state: DialogState, msg: Msg, addr: Address) -
 @router.intent("checkout")
 @router.keyword("结算", "去结算", "下单", "买单", "结账", "付款", "去付款", "立即购买", "結算")
 def checkout(state: DialogState, msg: Msg) -> Turn:
+    try:
+        return _checkout(state, msg)
+    except EmptyCheckout:
+        nudge = _nudge_to_focus(state, msg)  # 「来两件」→ which spec? → 「结算」: the product is not in the cart yet
+        if nudge is None:
+            raise
+        return nudge
+
+
+def _nudge_to_focus(state: DialogState, msg: Msg) -> Turn | None:
+    if state.focus is None:
+        return None
+    try:
+        with msg.ctx.reads() as uow:
+            item = catalog.product_outline(uow, state.focus)
+    except CommerceError:
+        return None
+    specs = "」或「".join(s.spec_text for s in item.skus[:4] if s.spec_text)
+    how = texts.EMPTY_CHECKOUT_SPECS.format(specs=specs) if len(item.skus) > 1 and specs else texts.EMPTY_CHECKOUT_ONE
+    return Turn(state, TextReply(texts.EMPTY_CHECKOUT_FOCUS.format(name=item.name, how=how)))
+
+
+def _checkout(state: DialogState, msg: Msg) -> Turn:
     with msg.ctx.uow() as uow:
         customer = customers.get_or_create(uow, msg.openid)
         addr = customers.default_address(uow, msg.openid)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -92,3 +96,34 @@ def shop(db: Database) -> Database:
 def chat(shop: Database) -> Chat:
     dialogue, _ = make_dialogue(shop)
     return Chat(dialogue)
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the real NLU model is trained once per test module."""
+    return tmp_path_factory.mktemp("nlu")
+
+
+@contextmanager
+def real_container(tmp_path: Path, model_dir: Path) -> Iterator[Any]:
+    """The production wiring (real NLU, SQLite) over the seeded test shop; for `container` fixtures."""
+    from commerce.db import Base
+    from siyu.container import Container
+    from siyu.settings import load_settings
+
+    settings = load_settings(data_dir=tmp_path, public_base_url="https://shop.example.com",
+                             nlu={"model_path": str(model_dir / "model.pkl")})
+    c = Container(settings)
+    Base.metadata.create_all(c.db.engine)
+    seed_shop(c.db)
+    try:
+        yield c
+    finally:
+        c.close()
+
+
+def text_of(reply: object) -> str:
+    from bot.messages import TextReply
+
+    assert isinstance(reply, TextReply), reply
+    return reply.content

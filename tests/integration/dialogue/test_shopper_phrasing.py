@@ -9,53 +9,36 @@ from pathlib import Path
 
 import pytest
 
-from bot.messages import NewsReply, TextReply
+from bot.messages import NewsReply
 from commerce.catalog import services as catalog
 from commerce.catalog.drafts import ProductDraft, SkuDraft
-from commerce.db import Base
 from siyu.container import Container
 from siyu.dialogue import build_dialogue
-from siyu.settings import load_settings
-from tests.integration.dialogue.conftest import Chat, seed_shop
+from tests.integration.dialogue.conftest import Chat, real_container, text_of
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("nlu")
-
-
 @pytest.fixture
 def container(tmp_path: Path, model_dir: Path) -> Iterator[Container]:
-    settings = load_settings(data_dir=tmp_path, public_base_url="https://shop.example.com",
-                             nlu={"model_path": str(model_dir / "model.pkl")})
-    c = Container(settings)
-    Base.metadata.create_all(c.db.engine)
-    seed_shop(c.db)
-    with c.db.uow() as uow:  # fresh fruit: no 7-day no-reason return; a course priced per pack
-        catalog.upsert_product(uow, ProductDraft(
-            "P-PEAR", "砀山酥梨", category_path="食品/水果", no_reason_return=False,
-            description="皮薄汁多。老人小孩都能吃", skus=(
-                SkuDraft("PEAR-5", 2990, {"规格": "5斤"}, stock=30), SkuDraft("PEAR-10", 4990, {"规格": "10斤"}, stock=3))),
-            actor="t")
-        catalog.upsert_product(uow, ProductDraft("P-PT", "私教一对一课程", category_path="健身课程", skus=(
-            SkuDraft("PT-1", 9900, {"课时": "1节"}, stock=99),
-            SkuDraft("PT-10", 88000, {"课时": "10节"}, member_price_fen=80000, original_price_fen=99000, stock=99))),
-            actor="t")
-        uow.commit()
-    yield c
-    c.close()
+    with real_container(tmp_path, model_dir) as c:
+        with c.db.uow() as uow:  # fresh fruit: no 7-day no-reason return; a course priced per pack
+            catalog.upsert_product(uow, ProductDraft(
+                "P-PEAR", "砀山酥梨", category_path="食品/水果", no_reason_return=False,
+                description="皮薄汁多。老人小孩都能吃", skus=(
+                    SkuDraft("PEAR-5", 2990, {"规格": "5斤"}, stock=30), SkuDraft("PEAR-10", 4990, {"规格": "10斤"}, stock=3))),
+                actor="t")
+            catalog.upsert_product(uow, ProductDraft("P-PT", "私教一对一课程", category_path="健身课程", skus=(
+                SkuDraft("PT-1", 9900, {"课时": "1节"}, stock=99),
+                SkuDraft("PT-10", 88000, {"课时": "10节"}, member_price_fen=80000, original_price_fen=99000, stock=99))),
+                actor="t")
+            uow.commit()
+        yield c
 
 
 @pytest.fixture
 def chat(container: Container) -> Chat:
     return Chat(build_dialogue(container))
-
-
-def text_of(reply: object) -> str:
-    assert isinstance(reply, TextReply), reply
-    return reply.content
 
 
 def card(reply: object) -> NewsReply:

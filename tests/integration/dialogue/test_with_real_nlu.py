@@ -9,34 +9,17 @@ from pathlib import Path
 import pytest
 
 from bot.messages import NewsReply, TextReply
-from commerce.db import Base
 from siyu.container import Container
 from siyu.dialogue import build_dialogue
-from siyu.settings import load_settings
-from tests.integration.dialogue.conftest import Chat, seed_shop
+from tests.integration.dialogue.conftest import Chat, real_container, text_of
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("nlu")
-
-
 @pytest.fixture
 def container(tmp_path: Path, model_dir: Path) -> Iterator[Container]:
-    settings = load_settings(data_dir=tmp_path, public_base_url="https://shop.example.com",
-                             nlu={"model_path": str(model_dir / "model.pkl")})
-    c = Container(settings)
-    Base.metadata.create_all(c.db.engine)
-    seed_shop(c.db)
-    yield c
-    c.close()
-
-
-def text_of(reply: object) -> str:
-    assert isinstance(reply, TextReply), reply
-    return reply.content
+    with real_container(tmp_path, model_dir) as c:
+        yield c
 
 
 def test_the_production_wiring_sells_two_oranges_by_free_text(container: Container) -> None:
@@ -121,6 +104,17 @@ def test_colour_and_size_in_one_sentence_pick_the_one_sku(container: Container) 
     chat.say("看看卫衣")
     chat.say("第一个")
     assert "黑 XL×1" in text_of(chat.say("要XL的黑色"))
+
+
+def test_checking_out_before_picking_the_asked_spec_says_what_is_missing(container: Container) -> None:
+    chat = Chat(build_dialogue(container))
+    chat.say("脐橙")
+    chat.say("第一个详细说说")
+    assert "规格" in text_of(chat.say("来两件"))
+    reply = text_of(chat.say("结算"))
+    assert "购物车还是空的" in reply and "赣南脐橙" in reply and "5斤装" in reply
+    assert "×1" in text_of(chat.say("5斤装"))
+    assert "个人信息" in text_of(chat.say("结算"))
 
 
 def test_a_weight_is_not_a_number_of_boxes(container: Container) -> None:
