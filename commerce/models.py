@@ -16,7 +16,7 @@ from commerce.distribution import ledger_model as distribution_ledger_model  # n
 from commerce.distribution import model as distribution_model  # noqa: F401,E402
 from commerce.distribution import payout_model as distribution_payout_model  # noqa: F401,E402
 from commerce.distribution import training as distribution_training  # noqa: F401,E402
+from commerce.inventory import model as inventory_model  # noqa: F401,E402
 from commerce.logistics import model as logistics_model  # noqa: F401,E402
 from commerce.orders import model as orders_model  # noqa: F401,E402
 from commerce.payments import model as payments_model  # noqa: F401,E402
-from commerce.inventory import model as inventory_model  # noqa: F401,E402

@@ -14,8 +14,8 @@ from typing import Any
 
 from starlette.routing import BaseRoute, Route
 
-from bot.edge import EdgeConfig, WeChatEndpoint
 from bot.dialogue.state import StateStore
+from bot.edge import EdgeConfig, WeChatEndpoint
 from bot.messages import Inbound, Reply, TextReply
 from bot.outbound import Outbound
 from bot.wechat_api import REAL_API_BASE, WeChatAPI
