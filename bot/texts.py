@@ -386,6 +386,7 @@ DIST_WITHDRAW_ASK = "要提现多少？回复「提现 100」或「全部提现�
 DIST_WITHDRAW_OK = "提现申请已提交：{amount}（手续费 {fee}，到账 {net}），单号 {no}。\n{next}"
 DIST_WITHDRAW_WECHAT = "请留意微信「确认收款」提示，确认后转入零钱。"
 DIST_WITHDRAW_SANDBOX = "演示环境：打开 {url} 确认收款。"
+DIST_WITHDRAW_CONFIRM_PAGE = "请在微信里打开 {url} 点「确认收款」，确认后转入零钱。"
 DIST_WITHDRAW_REVIEW = "金额较大，商家审核后为你转账。"
 DIST_WITHDRAW_BANK = "将通过银行转账到你登记的银行卡，预计 1～3 个工作日到账。"
 DIST_LESSON = "📘 第{n}课 {title}\n{text}{link}"
@@ -505,10 +506,17 @@ def dist_money_error_text(err: CommerceError) -> str:
         return error_text(err)
     return template.format(**{k: yuan(v) for k, v in vars(err).items() if k.endswith("_fen")})
 
-def payout_confirm_text(payout: Any, confirm_url: str = "") -> str:
+def confirm_step_text(url: str, *, sandbox: bool) -> str:
+    """How to confirm a waiting transfer: the sandbox's page, our 确认收款 page, or WeChat's own prompt."""
+    if not url:
+        return DIST_WITHDRAW_WECHAT
+    return (DIST_WITHDRAW_SANDBOX if sandbox else DIST_WITHDRAW_CONFIRM_PAGE).format(url=url)
+
+
+def payout_confirm_text(payout: Any, confirm_url: str = "", *, sandbox: bool = True) -> str:
     """A transfer waiting for the distributor's confirmation (sent after a merchant approval): the same
-    confirmation step as the withdrawal's chat reply — the sandbox's page, or WeChat's own prompt."""
-    step = DIST_WITHDRAW_SANDBOX.format(url=confirm_url) if confirm_url else DIST_WITHDRAW_WECHAT
+    confirmation step as the withdrawal's chat reply (`confirm_step_text`)."""
+    step = confirm_step_text(confirm_url, sandbox=sandbox)
     return DIST_PAYOUT_CONFIRM.format(net=yuan(payout.net_fen), no=payout.payout_no, next=step)
 
 

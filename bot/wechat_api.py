@@ -6,10 +6,12 @@ access token lives in the central KV (one token for every process) and is
 refreshed early through `stable_token`; 40001/40014/42001 refresh once and retry.
 Errors: 45015 → `OutsideWindow`, 45047 → `QuotaExceeded`, network/-1/5xx →
 `TransientAPIError` (the only ones a worker should retry).
+The JS-SDK jsapi_ticket is shared in the KV the same way (fetched again after ~7000 s).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import time
@@ -27,6 +29,7 @@ REAL_API_BASE = "https://api.weixin.qq.com"
 REAL_QRCODE_BASE = "https://mp.weixin.qq.com/cgi-bin"
 TOKEN_ERRORS = frozenset({40001, 40014, 42001})
 TEMP_QR_MAX_SECONDS = 2_592_000
+JSAPI_TICKET_REFRESH_SECONDS = 7000  # WeChat's tickets live 7200 s
 
 
 class WeChatAPIError(Exception):
@@ -77,6 +80,7 @@ class WeChatAPI:
         self._margin = refresh_margin_seconds
         self._qrcode_base = qrcode_base or (REAL_QRCODE_BASE if self._base == REAL_API_BASE else self._base)
         self._token_key = f"wx:token:{app_id}"
+        self._ticket_key = f"wx:jsapi-ticket:{app_id}"
         self._clock = clock
 
     # -- customer-service messages ----------------------------------------
@@ -142,6 +146,21 @@ class WeChatAPI:
             raise WeChatAPIError(-2, "oauth2/access_token answered without an openid")
         return openid
 
+    # -- JS-SDK (wx.config) -----------------------------------------------------
+    def jsapi_ticket(self) -> str:
+        """The jsapi_ticket for `wx.config` signatures, one for every process (KV), fetched again after
+        ~7000 s; `call` refreshes a rejected access token (40001/42001) once, as for any API."""
+        cached = self._kv.get(self._ticket_key)
+        if cached:
+            ticket, _, refresh_at = cached.partition("|")
+            if float(refresh_at or 0) > self._clock():
+                return ticket
+        data = self.call("GET", "ticket/getticket", params={"type": "jsapi"})
+        ticket, ttl = str(data["ticket"]), int(data.get("expires_in", 7200))
+        refresh_at = self._clock() + min(JSAPI_TICKET_REFRESH_SECONDS, ttl - min(self._margin, ttl / 10))
+        self._kv.set(self._ticket_key, f"{ticket}|{refresh_at}", ttl=ttl)
+        return ticket
+
     # -- plumbing ------------------------------------------------------------
     def call(self, method: str, path: str, payload: dict[str, Any] | None = None, *,
              params: dict[str, str] | None = None, files: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -198,6 +217,12 @@ class WeChatAPI:
         if not isinstance(data, dict):
             raise WeChatAPIError(-2, "response is not a JSON object")
         return data
+
+
+def jsapi_signature(ticket: str, noncestr: str, timestamp: int, url: str) -> str:
+    """`wx.config`'s signature: sha1 of the four fields in this order; `url` is the page's, without `#…`."""
+    raw = f"jsapi_ticket={ticket}&noncestr={noncestr}&timestamp={timestamp}&url={url.split('#')[0]}"
+    return hashlib.sha1(raw.encode()).hexdigest()
 
 
 def _content_type(filename: str) -> str:

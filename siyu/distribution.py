@@ -5,8 +5,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import io
 import logging
+import secrets
+import time
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -206,7 +210,7 @@ class DistributionWiring:
 
         chat.configure(chat.DistributionPorts(policy=self.policy, referral_qr=self.referral_qr,
                                               process_payout=lambda no: self.process_payout(no, announce=False),
-                                              confirm_url=self.sandbox_confirm_url))
+                                              confirm_url=self.confirm_url, confirm_in_sandbox=self.sandboxed))
 
     def welcome_text(self, code: str) -> str:
         """The welcome after a merchant approval (code, how to get the 推广码 QR, the rules), for
@@ -222,8 +226,54 @@ class DistributionWiring:
             return ""
         return self.c.settings.public_base_url.rstrip("/") + f"/sandbox/transfer/confirm/{payout_no}"
 
+    @property
+    def sandboxed(self) -> bool:
+        """The sandbox's confirm page stands in for WeChat's (the chat says 演示环境)."""
+        return bool(self.c.settings.sandbox.enabled)
+
+    def confirm_url(self, payout_no: str) -> str:
+        """Where the distributor confirms a waiting transfer: the sandbox's page, or our 确认收款 page
+        `/payout/confirm/{no}?t=<token>` that calls WeChat's JS-SDK."""
+        if self.sandboxed:
+            return self.sandbox_confirm_url(payout_no)
+        return self.c.settings.public_base_url.rstrip("/") + confirm_path(payout_no, self.confirm_token(payout_no))
+
+    def confirm_token(self, payout_no: str) -> str:
+        """HMAC of the payout number under a key derived from the server's secrets: only the link we
+        sent the payout's distributor opens its page."""
+        s = self.c.settings
+        key = hashlib.sha256(f"payout-confirm|{s.wechat.app_secret}|{s.pay.apiv3_key}".encode()).digest()
+        return hmac.new(key, payout_no.encode(), hashlib.sha256).hexdigest()[:32]
+
+    def confirm_view(self, payout_no: str, page_url: str) -> Any:
+        """`ConfirmView` of the payout; a transfer waiting for the user gets the signed `wx.config` and
+        the `wx.requestMerchantTransfer` parameters (mchId, appId, package_info)."""
+        from bot.web.payout_confirm_page import ConfirmView
+        from bot.wechat_api import jsapi_signature
+        from commerce.distribution import payouts
+        from commerce.distribution.payout_model import PayoutState
+
+        with self.c.db.uow() as uow:
+            p = payouts.find_payout(uow, payout_no)
+            view = ConfirmView(p.payout_no, p.net_fen, p.state)
+            package = p.package_info if p.state == PayoutState.PROCESSING else ""
+        if not package:
+            return view
+        app_id = self.c.settings.wechat.app_id
+        nonce, ts = secrets.token_hex(8), int(time.time())
+        signature = jsapi_signature(self.c.wechat_api.jsapi_ticket(), nonce, ts, page_url)
+        config = {"appId": app_id, "timestamp": ts, "nonceStr": nonce, "signature": signature,
+                  "jsApiList": ["requestMerchantTransfer"]}
+        transfer = {"mchId": self.c.settings.pay.mchid, "appId": app_id, "package": package}
+        return ConfirmView(view.payout_no, view.net_fen, view.state, wx_config=config, transfer=transfer)
+
 
 PAYOUT_NOTIFY = "/payout/notify"
+PAYOUT_CONFIRM = "/payout/confirm/{payout_no}"
+
+
+def confirm_path(payout_no: str, token: str) -> str:
+    return PAYOUT_CONFIRM.format(payout_no=payout_no) + f"?t={token}"
 REAL_OAUTH_BASE = "https://open.weixin.qq.com"
 SANDBOX_HINT_COOKIE = "sandbox_openid"  # set by the simulator: who "opens" links (sandbox.wechat.oauth)
 
@@ -275,10 +325,42 @@ def payout_notify_routes(c: Container) -> list[BaseRoute]:
     return [Route(PAYOUT_NOTIFY, notify, methods=["POST"])]
 
 
+def payout_confirm_routes(c: Container) -> list[BaseRoute]:
+    """GET /payout/confirm/{payout_no}?t=<token>: the distributor's 确认收款 page (403 without the link's
+    token); with the transfer-bills sandbox standing in for WeChat Pay, a redirect to its confirm page."""
+    from starlette.concurrency import run_in_threadpool
+    from starlette.requests import Request
+    from starlette.responses import HTMLResponse, RedirectResponse, Response
+    from starlette.routing import Route
+
+    from bot.web import payout_confirm_page as page
+    from commerce.errors import NotFound
+
+    wiring: DistributionWiring = c.distribution
+    shop = c.settings.shop.name
+
+    async def confirm(request: Request) -> Response:
+        no = request.path_params["payout_no"]
+        if not hmac.compare_digest(request.query_params.get("t", ""), wiring.confirm_token(no)):
+            return HTMLResponse(page.render_message(page.FORBIDDEN, shop_name=shop), status_code=403)
+        if c.settings.sandbox.enabled and c.settings.pay.adapter == "sandbox":
+            return RedirectResponse(wiring.sandbox_confirm_url(no), status_code=303)
+        query = f"?{request.url.query}" if request.url.query else ""
+        page_url = c.settings.public_base_url.rstrip("/") + request.url.path + query  # what wx.config signs
+        try:
+            view = await run_in_threadpool(wiring.confirm_view, no, page_url)
+        except NotFound:
+            return HTMLResponse(page.render_message(page.NOT_FOUND, shop_name=shop), status_code=404)
+        return HTMLResponse(page.render(view, shop_name=shop), headers={"Cache-Control": "no-store"})
+
+    return [Route(PAYOUT_CONFIRM, confirm, methods=["GET"])]
+
+
 def distribution_routes(c: Container) -> list[BaseRoute]:
-    """/payout/notify and, with the sandbox on, the transfer-bills imitation; configures the chat ports."""
+    """/payout/notify, /payout/confirm and, with the sandbox on, the transfer-bills imitation; configures
+    the chat ports."""
     c.distribution.configure_chat()
-    routes = payout_notify_routes(c)
+    routes = payout_notify_routes(c) + payout_confirm_routes(c)
     if c.settings.sandbox.enabled and c.settings.pay.adapter == "sandbox":
         from sandbox.transfer import TransferSandbox
         from siyu.payments import sandbox_config

@@ -184,6 +184,13 @@ async def user_info(platform: Platform, request: Request, body: dict[str, Any]) 
             "qr_scene": 0, "qr_scene_str": follower.subscribe_scene}
 
 
+async def ticket_getticket(platform: Platform, request: Request, body: dict[str, Any]) -> dict[str, Any]:
+    if request.query_params.get("type") != "jsapi":
+        return err(40097, "invalid args")
+    ticket, ttl = platform.issue_jsapi_ticket()
+    return {**OK, "ticket": ticket, "expires_in": ttl}
+
+
 def api_routes(platform: Platform) -> list[BaseRoute]:
     def plain(fn: Callable[[Platform, Request], Awaitable[Response]]) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
@@ -200,6 +207,7 @@ def api_routes(platform: Platform) -> list[BaseRoute]:
         "menu/create": (menu_create, ["POST"]),
         "menu/get": (menu_get, ["GET"]),
         "user/info": (user_info, ["GET"]),
+        "ticket/getticket": (ticket_getticket, ["GET"]),
     }
     routes: list[BaseRoute] = [Route(f"{base}/token", plain(token), methods=["GET"]),
                                Route(f"{base}/stable_token", plain(stable_token), methods=["POST"])]

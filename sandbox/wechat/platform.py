@@ -57,6 +57,9 @@ class Platform:
     media: dict[str, Media] = field(default_factory=dict)
     qrcodes: dict[str, QrCode] = field(default_factory=dict)
     menu: dict[str, Any] | None = None
+    jsapi_ticket: str = ""  # the live JS-SDK ticket (ticket/getticket?type=jsapi) and when it ends
+    jsapi_ticket_expires_at: float = 0.0
+    jsapi_tickets_issued: int = 0
     lock: threading.RLock = field(default_factory=threading.RLock)
     _seq: int = 0
 
@@ -94,6 +97,16 @@ class Platform:
         with self.lock:
             for info in self.tokens.values():
                 info.expires_at = min(info.expires_at, self.now())
+
+    def issue_jsapi_ticket(self) -> tuple[str, int]:
+        """The live jsapi_ticket (7200 s, like the token's lifetime), a new one once it ended."""
+        with self.lock:
+            now = self.now()
+            if not self.jsapi_ticket or self.jsapi_ticket_expires_at <= now:
+                self.jsapi_ticket = secrets.token_urlsafe(64)
+                self.jsapi_ticket_expires_at = now + self.config.token_ttl_seconds
+            self.jsapi_tickets_issued += 1
+            return self.jsapi_ticket, int(self.jsapi_ticket_expires_at - now)
 
     # -- followers and the customer-service window -------------------------
     def follower(self, openid: str) -> Follower:

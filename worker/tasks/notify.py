@@ -50,11 +50,12 @@ def notify_payout_finished(openid: str, payout_no: str) -> bool:
 @shared_task(name="worker.notify_payout_confirm", acks_late=True, **RETRY_POLICY)  # type: ignore[misc]
 def notify_payout_confirm(openid: str, payout_no: str) -> bool:
     """An approved WeChat-change transfer waits for the distributor: the confirmation step; once per payout.
-    `rt.distribution.sandbox_confirm_url` gives the sandbox's confirm page ("" outside the sandbox)."""
+    `rt.distribution.confirm_url` gives the confirm page: the sandbox's, or our 确认收款 page."""
     rt: Any = runtime()
     with rt.db.uow() as uow:
         payout = payouts.find_payout(uow, payout_no)
-        text = payout_confirm_text(payout, rt.distribution.sandbox_confirm_url(payout_no))
+        text = payout_confirm_text(payout, rt.distribution.confirm_url(payout_no),
+                                   sandbox=rt.distribution.sandboxed)
     return once(rt.kv, f"notify:payout-confirm:{payout_no}",
                 lambda: rt.outbound.deliver(openid, TextReply(text), purpose="payout"))
 

@@ -42,7 +42,8 @@ class DistributionPorts:
     policy: DistributionPolicy = field(default_factory=DistributionPolicy)
     referral_qr: Callable[[str], str] | None = None  # code -> media_id
     process_payout: Callable[[str], None] | None = None  # payout_no, run after the request committed
-    confirm_url: Callable[[str], str] | None = None  # sandbox only: payout_no -> the confirm page
+    confirm_url: Callable[[str], str] | None = None  # payout_no -> the 确认收款 page (sandbox's or ours)
+    confirm_in_sandbox: bool = True  # the page is the sandbox's (演示环境)
 
 
 _ports = [DistributionPorts()]

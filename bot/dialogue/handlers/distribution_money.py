@@ -171,4 +171,4 @@ def _next_step(payout_no: str, approved: bool, method: str) -> str:
     if not approved:
         return texts.DIST_WITHDRAW_REVIEW
     url = ports().confirm_url(payout_no) if ports().confirm_url else ""
-    return texts.DIST_WITHDRAW_SANDBOX.format(url=url) if url else texts.DIST_WITHDRAW_WECHAT
+    return texts.confirm_step_text(url, sandbox=ports().confirm_in_sandbox)
