@@ -6,13 +6,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import logging
 import threading
 import time
+import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Protocol
+
+from bot.redis_pipe import RedisPipe
+from commerce import cooperative
 
 log = logging.getLogger("bot.kv")
 
@@ -32,6 +37,13 @@ class KV(Protocol):
     def claim_then_get(self, key: str, value: str, ttl: float, reads: Sequence[str]) -> tuple[bool, list[str | None]]:
         """`set_nx(key, value, ttl)` and read every key of `reads` — one round trip."""
         ...
+
+    # The same three for the event loop (the edge's claim and its batch of writes): a store that
+    # does I/O awaits it; the in-process store answers at once.
+    async def aget(self, key: str) -> str | None: ...
+    async def aset_then_get(self, writes: Sequence[Write], reads: Sequence[str]) -> list[str | None]: ...
+    async def aclaim_then_get(self, key: str, value: str, ttl: float,
+                              reads: Sequence[str]) -> tuple[bool, list[str | None]]: ...
 
 
 class MemoryKV:
@@ -89,6 +101,16 @@ class MemoryKV:
                 self._data[key] = (value, time.monotonic() + ttl)
             return claimed, [self._live(k) for k in reads]
 
+    async def aget(self, key: str) -> str | None:
+        return self.get(key)
+
+    async def aset_then_get(self, writes: Sequence[Write], reads: Sequence[str]) -> list[str | None]:
+        return self.set_then_get(writes, reads)
+
+    async def aclaim_then_get(self, key: str, value: str, ttl: float,
+                              reads: Sequence[str]) -> tuple[bool, list[str | None]]:
+        return self.claim_then_get(key, value, ttl, reads)
+
 
 def _set_command(key: str, value: str, ttl: float | None) -> tuple[object, ...]:
     return ("SET", key, value, "PX", int(ttl * 1000)) if ttl else ("SET", key, value)
@@ -100,29 +122,31 @@ class RedisKV:
 
         self._r = redis.Redis.from_url(url, decode_responses=True)
         self._p = prefix
+        self._url = url
+        # one pipelined connection per event loop (a connection belongs to the loop that made it)
+        self._async: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, RedisPipe] = weakref.WeakKeyDictionary()
 
     @property
     def client(self):  # type: ignore[no-untyped-def]
         return self._r
 
     def get(self, key: str) -> str | None:
-        return self._r.get(self._p + key)  # type: ignore[no-any-return]
+        return self._pipeline([("GET", self._p + key)])[0]  # type: ignore[no-any-return]
 
     def set(self, key: str, value: str, ttl: float | None = None) -> None:
-        self._r.set(self._p + key, value, px=int(ttl * 1000) if ttl else None)
+        self._pipeline([_set_command(self._p + key, value, ttl)])
 
     def set_nx(self, key: str, value: str, ttl: float) -> bool:
-        return bool(self._r.set(self._p + key, value, nx=True, px=int(ttl * 1000)))
+        return self._pipeline([("SET", self._p + key, value, "NX", "PX", int(ttl * 1000))])[0] is not None
 
     def delete(self, key: str) -> None:
-        self._r.delete(self._p + key)
+        self._pipeline([("DEL", self._p + key)])
 
     def incr(self, key: str, ttl: float | None = None) -> int:
-        pipe = self._r.pipeline()
-        pipe.incr(self._p + key)
+        commands: list[tuple[object, ...]] = [("INCR", self._p + key)]
         if ttl:
-            pipe.expire(self._p + key, int(ttl), nx=True)
-        return int(pipe.execute()[0])
+            commands.append(("EXPIRE", self._p + key, int(ttl), "NX"))
+        return int(self._pipeline(commands)[0])
 
     def set_then_get(self, writes: Sequence[Write], reads: Sequence[str]) -> list[str | None]:
         commands: list[tuple[object, ...]] = [_set_command(self._p + k, v, ttl) for k, v, ttl in writes]
@@ -138,6 +162,8 @@ class RedisKV:
     def _pipeline(self, commands: list[tuple[object, ...]]) -> list:  # type: ignore[type-arg]
         """Send `commands` in one write and read their replies: a pipeline without redis-py's `Pipeline`
         object (its bookkeeping costs ~40 µs per call; every chat message makes two of these)."""
+        if cooperative.active():  # the dialogue on the event loop: await the round trip there
+            return cooperative.wait(self._apipeline(commands))
         pool = self._r.connection_pool
         conn = pool.get_connection()
         try:
@@ -152,16 +178,56 @@ class RedisKV:
     def ping(self) -> bool:
         return bool(self._r.ping())
 
+    # -- on the event loop ----------------------------------------------------
+    async def aget(self, key: str) -> str | None:
+        (value,) = await self._apipeline([("GET", self._p + key)])
+        return value  # type: ignore[no-any-return]
 
-class _Batch:
+    async def aset_then_get(self, writes: Sequence[Write], reads: Sequence[str]) -> list[str | None]:
+        commands: list[tuple[object, ...]] = [_set_command(self._p + k, v, ttl) for k, v, ttl in writes]
+        commands += [("GET", self._p + k) for k in reads]
+        return (await self._apipeline(commands))[len(writes):]
+
+    async def aclaim_then_get(self, key: str, value: str, ttl: float,
+                              reads: Sequence[str]) -> tuple[bool, list[str | None]]:
+        commands: list[tuple[object, ...]] = [("SET", self._p + key, value, "NX", "PX", int(ttl * 1000))]
+        commands += [("GET", self._p + k) for k in reads]
+        claimed, *values = await self._apipeline(commands)
+        return claimed is not None, values
+
+    async def _apipeline(self, commands: list[tuple[object, ...]]) -> list:  # type: ignore[type-arg]
+        """`_pipeline` from the event loop: on the running loop's one pipelined connection."""
+        loop = asyncio.get_running_loop()
+        pipe = self._async.get(loop)
+        if pipe is None:
+            pipe = self._async[loop] = RedisPipe(self._url)
+        replies = await pipe.execute(commands)
+        for reply in replies:
+            if isinstance(reply, Exception):
+                raise reply
+        return replies
+
+    async def aclose(self) -> None:
+        """Close the running loop's async connections (the app's shutdown)."""
+        pipe = self._async.pop(asyncio.get_running_loop(), None)
+        if pipe is not None:
+            await pipe.aclose()
+
+
+class Batch:
     __slots__ = ("known", "writes")
 
     def __init__(self, known: Mapping[str, str | None]) -> None:
         self.known: dict[str, str | None] = dict(known)  # values read ahead or written in this batch
         self.writes: dict[str, Write] = {}  # the last write per key, in first-write order
 
+    @property
+    def pending(self) -> list[Write]:
+        """The writes not sent yet, oldest key first."""
+        return list(self.writes.values())
 
-_batch: contextvars.ContextVar[_Batch | None] = contextvars.ContextVar("kv_batch", default=None)
+
+_batch: contextvars.ContextVar[Batch | None] = contextvars.ContextVar("kv_batch", default=None)
 
 
 class BatchingKV:
@@ -184,19 +250,26 @@ class BatchingKV:
 
     @contextmanager
     def batch(self, known: Mapping[str, str | None] | None = None) -> Iterator[None]:
-        token = _batch.set(_Batch(known or {}))
-        try:
+        with self.deferred(known) as held:
             yield
-        finally:
-            batch = _batch.get()
-            _batch.reset(token)
-            if batch is not None and batch.writes:
-                try:
-                    self.inner.set_then_get(list(batch.writes.values()), [])
-                except Exception:  # noqa: BLE001 - like every cache write here: log, never break the reply
-                    log.warning("cache unavailable; %d batched writes lost", len(batch.writes), exc_info=True)
+        if held.writes:
+            try:
+                self.inner.set_then_get(held.pending, [])
+            except Exception:  # noqa: BLE001 - like every cache write here: log, never break the reply
+                log.warning("cache unavailable; %d batched writes lost", len(held.writes), exc_info=True)
 
-    def _send(self, batch: _Batch) -> None:
+    @contextmanager
+    def deferred(self, known: Mapping[str, str | None] | None = None) -> Iterator[Batch]:
+        """`batch()` that leaves its writes unsent: after the block, `held.pending` is for the caller
+        to send (the edge sends them from the event loop with `aset_then_get`)."""
+        held = Batch(known or {})
+        token = _batch.set(held)
+        try:
+            yield held
+        finally:
+            _batch.reset(token)
+
+    def _send(self, batch: Batch) -> None:
         if batch.writes:
             writes, batch.writes = list(batch.writes.values()), {}
             self.inner.set_then_get(writes, [])
@@ -255,3 +328,13 @@ class BatchingKV:
         if batch is not None:
             self._send(batch)
         return self.inner.claim_then_get(key, value, ttl, reads)
+
+    async def aget(self, key: str) -> str | None:
+        return await self.inner.aget(key)
+
+    async def aset_then_get(self, writes: Sequence[Write], reads: Sequence[str]) -> list[str | None]:
+        return await self.inner.aset_then_get(writes, reads)
+
+    async def aclaim_then_get(self, key: str, value: str, ttl: float,
+                              reads: Sequence[str]) -> tuple[bool, list[str | None]]:
+        return await self.inner.aclaim_then_get(key, value, ttl, reads)

@@ -73,10 +73,25 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = 10,
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
-    engine = create_engine(url, echo=echo, pool_size=pool_size, max_overflow=pool_size * 2)
+    from commerce.cooperative import CooperativePool
+
+    engine = create_engine(url, echo=echo, pool_size=pool_size, max_overflow=pool_size * 2,
+                           poolclass=CooperativePool)
+    if engine.dialect.driver == "psycopg":
+        cooperative_connections(engine)
     ping_when_idle(engine, ping_idle_after)
     track_writes(engine)
     return engine
+
+
+def cooperative_connections(engine: Engine) -> None:
+    """psycopg connections that wait cooperatively inside `cooperative.run` (the chat's dialogue on
+    the event loop) and block as usual elsewhere."""
+    from commerce.cooperative import CooperativeConnection
+
+    @event.listens_for(engine, "do_connect")
+    def _connect(_dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+        return CooperativeConnection.connect(*cargs, **cparams)
 
 
 WROTE = "siyu.wrote"  # connection info key: this transaction ran something other than a SELECT

@@ -41,11 +41,13 @@ class Container:
     def kv(self) -> Any:
         from bot.kv import BatchingKV, MemoryKV, RedisKV
 
-        return BatchingKV(RedisKV(self.settings.redis.url) if self.settings.redis.url else MemoryKV())
+        r = self.settings.redis
+        return BatchingKV(RedisKV(r.url, prefix=r.prefix) if r.url else MemoryKV())
 
     @cached_property
     def dialogue(self) -> Any:
-        """The chat engine: `c.dialogue.respond(inbound) -> Reply` (sync; the edge runs it in a thread)."""
+        """The chat engine: `c.dialogue.respond(inbound) -> Reply` (sync; the edge runs it on the event loop
+        with cooperative waits on PostgreSQL, in a worker thread otherwise)."""
         from siyu.dialogue import build_dialogue
 
         return build_dialogue(self)

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 from starlette.routing import BaseRoute
 
 from bot.dialogue import Ctx, Dialogue, StateStore
 from bot.dialogue.context import ReferralHook
 from bot.dialogue.vocabulary import CatalogVocabulary
-from nlu.types import Interpreter
+from commerce import cooperative
+from nlu.types import Interpreter, Parse
 from siyu.container import Container
 
 log = logging.getLogger("siyu.dialogue")
@@ -29,8 +31,10 @@ def load_nlu(c: Container) -> Interpreter:
 
         model_path = s.model_path or str(c.data_dir / "nlu" / "model.pkl")
         Path(model_path).parent.mkdir(parents=True, exist_ok=True)
-        return load_interpreter(backend=s.backend, model_path=model_path, rasa_url=s.rasa_url,
-                                rasa_timeout=s.rasa_timeout_seconds, confidence_threshold=s.confidence_threshold)
+        interpreter = load_interpreter(backend=s.backend, model_path=model_path, rasa_url=s.rasa_url,
+                                       rasa_timeout=s.rasa_timeout_seconds,
+                                       confidence_threshold=s.confidence_threshold)
+        return _Remote(interpreter) if s.backend == "rasa" else interpreter
     except Exception:
         log.warning("NLU unavailable; the bot answers with keyword rules (run `siyu nlu train`)", exc_info=True)
         from bot.dialogue.keyword_nlu import KeywordInterpreter
@@ -38,6 +42,23 @@ def load_nlu(c: Container) -> Interpreter:
         fallback = KeywordInterpreter()
         fallback.threshold = s.confidence_threshold
         return fallback
+
+
+class _Remote:
+    """An interpreter behind HTTP: parsed in a worker thread when the dialogue runs on the event loop."""
+
+    def __init__(self, inner: Interpreter) -> None:
+        self.inner = inner
+
+    @property
+    def threshold(self) -> float:
+        return self.inner.threshold
+
+    def parse(self, text: str) -> Parse:
+        return cooperative.offload(self.inner.parse, text)
+
+    def update_vocabulary(self, **words: Any) -> None:
+        self.inner.update_vocabulary(**words)
 
 
 def _log_referral(openid: str, scene: str) -> None:

@@ -64,7 +64,9 @@ def edge_config(settings: Settings) -> EdgeConfig:
                       original_id=w.original_id, timestamp_tolerance_seconds=w.timestamp_tolerance_seconds,
                       reply_deadline_seconds=w.reply_deadline_seconds, max_body_bytes=w.max_body_bytes,
                       dedup_ttl_seconds=w.dedup_ttl_seconds,
-                      worker_threads=min(EdgeConfig.worker_threads, settings.database.pool_size))
+                      worker_threads=min(EdgeConfig.worker_threads, settings.database.pool_size),
+                      cooperative=w.cooperative_dialogue and settings.database_url.startswith("postgresql"),
+                      max_cooperative=settings.database.pool_size)
 
 
 def _bind_log_context(request_id: str, openid: str) -> None:

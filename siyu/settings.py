@@ -35,6 +35,7 @@ class DatabaseSettings(BaseModel):
 
 class RedisSettings(BaseModel):
     url: str = ""  # empty = in-process cache and dedup (demo only)
+    prefix: str = "siyu:"  # of every key: shops sharing one Redis each need their own
 
 
 class CelerySettings(BaseModel):
@@ -56,6 +57,7 @@ class WechatSettings(BaseModel):
     reply_deadline_seconds: float = Field(4.0, gt=0, le=4.8)
     max_body_bytes: int = Field(64 * 1024, ge=1024)
     dedup_ttl_seconds: int = Field(60, ge=10)
+    cooperative_dialogue: bool = True  # on PostgreSQL: the dialogue runs on the event loop (see config.yml)
     menu: dict[str, Any] = Field(default_factory=dict)
     templates: dict[str, str] = Field(default_factory=dict)  # purpose → template_id (CS fallback)
 

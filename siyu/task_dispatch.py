@@ -24,6 +24,8 @@ from typing import Any, Protocol
 
 from celery import Celery
 
+from commerce import cooperative
+
 log = logging.getLogger("siyu.tasks")
 
 HELD_PREFIX = "tasks:held:"
@@ -53,6 +55,9 @@ class TaskDispatcher:
     def dispatch(self, name: str, args: Sequence[Any]) -> bool:
         """True: queued for a listening worker (or, eager, started in the background);
         False: delayed — held until the broker is back, or queued while no worker listens."""
+        return cooperative.offload(self._dispatch, name, args)  # a broker publish blocks
+
+    def _dispatch(self, name: str, args: Sequence[Any]) -> bool:
         if self._eager:
             thread = threading.Thread(target=self._run_inline, args=(name, list(args)), name=f"eager-{name}",
                                       daemon=True)

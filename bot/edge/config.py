@@ -20,6 +20,12 @@ class EdgeConfig:
     # make SQLAlchemy open and close overflow connections (measured at c=50 with 32 threads and a
     # pool of 10: 60-70 new PostgreSQL connections per 3,000 messages, each a server fork).
     worker_threads: int = 8
+    # Run the dialogue on the event loop (`commerce.cooperative`) instead of a worker thread — only
+    # with cooperative database and cache connections (PostgreSQL/psycopg, Redis or in-process).
+    # At most `max_cooperative` at once (each holds a pooled database connection; waiting for one
+    # would block the loop); the rest go to the threads.
+    cooperative: bool = False
+    max_cooperative: int = 8
 
     @property
     def safe_mode_available(self) -> bool:

@@ -14,7 +14,7 @@ import logging
 import time
 from collections.abc import Sequence
 
-from bot.kv import KV
+from bot.kv import KV, Write
 
 log = logging.getLogger("bot.edge")
 
@@ -30,35 +30,31 @@ class RetryLedger:
         self._kv = kv
         self._ttl = ttl_seconds
 
-    def claim(self, key: str, reads: Sequence[str] = ()) -> tuple[bool, dict[str, str | None]]:
+    async def claim(self, key: str, reads: Sequence[str] = ()) -> tuple[bool, dict[str, str | None]]:
         """(True for the first delivery of this message, the values of `reads`) — one cache round trip.
 
         Fails open: with the cache down the message is answered (claimed) and nothing is known.
         """
         try:
-            claimed, values = self._kv.claim_then_get(_PREFIX + key, _PENDING, self._ttl, reads)
+            claimed, values = await self._kv.aclaim_then_get(_PREFIX + key, _PENDING, self._ttl, reads)
         except Exception:  # noqa: BLE001 - fail open: answer rather than drop
             log.warning("dedup cache unavailable; answering %s without dedup", key, exc_info=True)
             return True, {}
         return claimed, dict(zip(reads, values, strict=True))
 
-    def finish(self, key: str, reply_xml: str) -> None:
-        self._store(key, _DONE + reply_xml)
+    def done(self, key: str, reply_xml: str) -> Write:
+        """The write that keeps the reply for WeChat's retries of this message."""
+        return _PREFIX + key, _DONE + reply_xml, self._ttl
 
-    def finish_late(self, key: str) -> None:
-        self._store(key, _LATE)
-
-    def _store(self, key: str, value: str) -> None:
-        try:
-            self._kv.set(_PREFIX + key, value, ttl=self._ttl)
-        except Exception:  # noqa: BLE001
-            log.warning("dedup cache unavailable; could not store the reply for %s", key, exc_info=True)
+    def late(self, key: str) -> Write:
+        """The write telling retries that the reply went the send-later path."""
+        return _PREFIX + key, _LATE, self._ttl
 
     async def wait(self, key: str, deadline: float) -> str | None:
         """The first delivery's reply XML, "" if it went the late path, None if still running."""
         while True:
             try:
-                value = self._kv.get(_PREFIX + key)
+                value = await self._kv.aget(_PREFIX + key)
             except Exception:  # noqa: BLE001
                 return None
             if value is None:

@@ -23,6 +23,7 @@ from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import ORMExecuteState, Session, selectinload
 
+from commerce import cooperative
 from commerce.catalog.chinese import learn_words
 from commerce.catalog.indexing import SearchEntry, entry_for, short_name
 from commerce.catalog.model import Category, Product, Sku
@@ -67,7 +68,7 @@ class _Generation:
 
 _generation = _Generation()
 _cache: weakref.WeakKeyDictionary[Engine, Snapshot] = weakref.WeakKeyDictionary()
-_build_lock = threading.Lock()
+_build_lock = cooperative.Lock()  # held while the snapshot loads from the database
 
 
 def invalidate() -> None:

@@ -25,6 +25,7 @@ from sqlalchemy import Connection, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
+from commerce import cooperative
 from commerce.clock import china_now
 from commerce.db import UnitOfWork
 from commerce.orders.model import OrderSequence
@@ -62,7 +63,7 @@ class _Block:
 
 class _BlockAllocator:
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        self._lock = cooperative.Lock()  # held across the block's database bump
         self._block = _Block()
 
     def take(self, engine: Engine, day: str) -> int:
