@@ -12,6 +12,8 @@ Servers, each in its own process on loopback:
 Load: wrk (Lua, pre-signed requests with unique MsgIds) at c=10 and c=50, or an async httpx
 generator when wrk is missing.  Plaintext and safe mode (AES), each against its own floor.
 Targets (c=50): ours >= 0.15x floor req/s and >= 1.5x werobot, p99 <= 100 ms, 0 errors, 0 late.
+Every server is one process; SIYU_BENCH_WORKERS=N runs ours and the floor with N uvicorn workers
+each (like `siyu serve --workers N`), for a like-for-like look at a multi-core deployment.
 Writes bench/results/gateway.json.
 """
 
@@ -120,10 +122,23 @@ def __getattr__(name: str) -> Any:  # gunicorn loads `gateway:werobot_plain` / `
 def serve(kind: str, port: int, safe: bool) -> None:
     import uvicorn
 
+    workers = int(os.environ.get("SIYU_BENCH_WORKERS", "1"))
+    if workers > 1:
+        os.environ["SIYU_BENCH_KIND"], os.environ["SIYU_BENCH_SAFE"] = kind, "1" if safe else ""
+        uvicorn.run("gateway:bench_app", factory=True, workers=workers, host="127.0.0.1", port=port,
+                    log_level="warning", http="httptools", loop="uvloop", access_log=False, app_dir=str(ROOT / "bench"))
+        return
+    uvicorn.run(bench_app(kind, safe), host="127.0.0.1", port=port, log_level="warning", http="httptools",
+                loop="uvloop", access_log=False)
+
+
+def bench_app(kind: str = "", safe: bool | None = None) -> Any:
+    kind = kind or os.environ["SIYU_BENCH_KIND"]
+    safe = bool(os.environ.get("SIYU_BENCH_SAFE")) if safe is None else safe
     if kind == "floor":
-        app = floor_app(safe)
+        return floor_app(safe)
     else:
-        from siyu.app import create_app
+        from siyu.app import create_app, tune_gc
         from siyu.container import boot
 
         c = boot()
@@ -136,8 +151,8 @@ def serve(kind: str, port: int, safe: bool) -> None:
 
             c.__dict__["dialogue"] = Echo()
         app = create_app(c)
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", http="httptools", loop="uvloop",
-                access_log=False)
+        tune_gc()  # as `siyu serve` does
+    return app
 
 
 def free_port() -> int:

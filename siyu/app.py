@@ -4,6 +4,7 @@ and — when `sandbox.enabled` — the platform sandbox and the web chat simulat
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 from collections.abc import AsyncIterator, Callable
 
@@ -55,6 +56,22 @@ def route_providers() -> list[RouteProvider]:
     return providers
 
 
+def tune_gc() -> None:
+    """For a serving process, once booted: move what boot built (catalog snapshot, NLU model, routes)
+    out of the collector's sight and collect the young generation 70x less often.
+
+    The chat path allocates many short-lived objects; with CPython's default threshold (700) the
+    collector runs every few messages and its full passes walk the whole boot-time heap, which
+    showed up as the slowest replies.  Measured at c=50 (gateway bench, PostgreSQL): 1,000 → 1,130
+    messages/s, p99 175 → 100 ms.  Cyclic garbage is still collected, just in larger batches."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, 50, 100)
+
+
+GC_YOUNG_THRESHOLD = 50_000
+
+
 def create_app(c: Container, *, on_ready: Callable[[], None] | None = None) -> Starlette:
     from siyu import metrics, notifications
 
@@ -74,4 +91,14 @@ def create_app(c: Container, *, on_ready: Callable[[], None] | None = None) -> S
 
     app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(metrics.MetricsMiddleware)])
     app.state.container = c
+    return app
+
+
+def serving_app(on_ready: Callable[[], None] | None = None) -> Starlette:
+    """The app for a serving process (`siyu serve`, `siyu demo`, one per uvicorn worker): boot, build,
+    then `tune_gc`."""
+    from siyu.container import boot
+
+    app = create_app(boot(), on_ready=on_ready)
+    tune_gc()
     return app

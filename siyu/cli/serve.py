@@ -7,14 +7,16 @@ import os
 import typer
 
 
-def _run(host: str, port: int, banner: str = "") -> None:
+def _run(host: str, port: int, banner: str = "", workers: int = 1) -> None:
     import uvicorn
 
-    from siyu.app import create_app
-    from siyu.container import boot
+    if workers > 1:  # each worker process boots its own container (`serving_app`)
+        uvicorn.run("siyu.app:serving_app", factory=True, workers=workers, host=host, port=port,
+                    log_level="warning", http="httptools", loop="uvloop")
+        return
+    from siyu.app import serving_app
 
-    c = boot()
-    app = create_app(c, on_ready=(lambda: typer.echo(banner)) if banner else None)
+    app = serving_app(on_ready=(lambda: typer.echo(banner)) if banner else None)
     uvicorn.run(app, host=host, port=port, log_level="warning", http="httptools", loop="uvloop")
 
 
@@ -42,6 +44,10 @@ def register(root: typer.Typer) -> None:
         _run(host, port, f"\n  思语 Siyu demo is ready.\n  simulator: {base}/simulator\n  health:    {base}/healthz\n")
 
     @root.command()
-    def serve(host: str = typer.Option("0.0.0.0"), port: int = typer.Option(8000)) -> None:
+    def serve(
+        host: str = typer.Option("0.0.0.0"),
+        port: int = typer.Option(8000),
+        workers: int = typer.Option(1, min=1, help="processes; one per CPU core is the usual choice"),
+    ) -> None:
         """Serve the bot with the configured settings (production)."""
-        _run(host, port)
+        _run(host, port, workers=workers)
