@@ -6,7 +6,8 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
-from collections.abc import AsyncIterator, Callable
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
@@ -15,6 +16,7 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
+from starlette.types import Receive, Scope, Send
 
 from siyu.container import Container
 
@@ -72,7 +74,7 @@ def tune_gc() -> None:
 GC_YOUNG_THRESHOLD = 50_000
 
 
-def create_app(c: Container, *, on_ready: Callable[[], None] | None = None) -> Starlette:
+def create_app(c: Container, *, on_ready: Callable[[], None] | None = None) -> FrontDoor:
     from siyu import metrics, notifications
 
     notifications.register(c)
@@ -91,10 +93,32 @@ def create_app(c: Container, *, on_ready: Callable[[], None] | None = None) -> S
 
     app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(metrics.MetricsMiddleware)])
     app.state.container = c
-    return app
+    return FrontDoor(app, c.wechat_endpoint.post)
 
 
-def serving_app(on_ready: Callable[[], None] | None = None) -> Starlette:
+class FrontDoor:
+    """The ASGI app served: `POST /wechat` — WeChat's callbacks, nearly all the traffic — goes straight
+    to the endpoint (with its metrics), everything else through the Starlette app."""
+
+    def __init__(self, app: Starlette, wechat_post: Callable[[Scope, Receive, Send], Awaitable[int]]) -> None:
+        self.app = app
+        self.state = app.state
+        self._wechat_post = wechat_post
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] == "/wechat" and scope["method"] == "POST":
+            from siyu.metrics import observe
+
+            started, status = time.perf_counter(), 500
+            try:
+                status = await self._wechat_post(scope, receive, send)
+            finally:
+                observe("/wechat", "POST", status, time.perf_counter() - started)
+            return
+        await self.app(scope, receive, send)
+
+
+def serving_app(on_ready: Callable[[], None] | None = None) -> FrontDoor:
     """The app for a serving process (`siyu serve`, `siyu demo`, one per uvicorn worker): boot, build,
     then `tune_gc`."""
     from siyu.container import boot

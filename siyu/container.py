@@ -101,6 +101,13 @@ class Container:
         return build_poster_service(self)
 
     @cached_property
+    def wechat_endpoint(self) -> Any:
+        """`bot.edge.WeChatEndpoint`: `/wechat`, its dedup, deadline and send-later path."""
+        from siyu.edge import build_wechat_endpoint
+
+        return build_wechat_endpoint(self)
+
+    @cached_property
     def celery_app(self) -> Any:
         """This process's Celery app; installs the container as the worker runtime (`worker.runtime`)."""
         from siyu.jobs import build_celery
@@ -137,6 +144,8 @@ class Container:
         return build_courier(self)
 
     def close(self) -> None:
+        if "wechat_endpoint" in self.__dict__:
+            self.wechat_endpoint.close()
         if "db" in self.__dict__:
             self.db.dispose()
 

@@ -92,11 +92,14 @@ def dialogue_respond(c: Container) -> Any:
         return _echo
 
 
+def build_wechat_endpoint(c: Container) -> WeChatEndpoint:
+    return WeChatEndpoint(edge_config(c.settings), dialogue_respond(c), c.kv, late=c.outbound,
+                          bind_log_context=_bind_log_context, prefetch=_prefetch)
+
+
 def wechat_routes(c: Container) -> list[BaseRoute]:
-    """`/wechat` — the hot path, so it is the app's first route (each route tried costs a regex match)."""
-    endpoint = WeChatEndpoint(edge_config(c.settings), dialogue_respond(c), c.kv, late=c.outbound,
-                              bind_log_context=_bind_log_context, prefetch=_prefetch)
-    return [Route("/wechat", endpoint.handle, methods=["GET", "POST"])]
+    """`/wechat` (POST reaches `c.wechat_endpoint.post` before the router: `siyu.app.FrontDoor`)."""
+    return [Route("/wechat", c.wechat_endpoint.handle, methods=["GET", "POST"])]
 
 
 def edge_routes(c: Container) -> list[BaseRoute]:

@@ -6,6 +6,7 @@ Labels stay low-cardinality: the route is the first path segment (`/wechat`, `/p
 
 from __future__ import annotations
 
+import functools
 import time
 from typing import Any
 
@@ -49,8 +50,19 @@ class MetricsMiddleware:
         try:
             await self.app(scope, receive, send_wrapper)
         finally:
-            HTTP_REQUESTS.labels(route, scope["method"], str(status)).inc()
-            HTTP_SECONDS.labels(route).observe(time.perf_counter() - started)
+            observe(route, scope["method"], status, time.perf_counter() - started)
+
+
+@functools.lru_cache(maxsize=256)
+def _children(route: str, method: str, status: int) -> tuple[Any, Any]:
+    return HTTP_REQUESTS.labels(route, method, str(status)), HTTP_SECONDS.labels(route)
+
+
+def observe(route: str, method: str, status: int, seconds: float) -> None:
+    """Count one HTTP request of a route family and time it."""
+    count, duration = _children(route, method, status)
+    count.inc()
+    duration.observe(seconds)
 
 
 def _on_paid(uow: UnitOfWork, event: events.OrderPaid) -> None:

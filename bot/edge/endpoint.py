@@ -25,13 +25,15 @@ import os
 import threading
 import time
 import weakref
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
+from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
+from starlette.types import Receive, Scope, Send
 
 from bot.edge.config import EdgeConfig
 from bot.edge.dedup import RetryLedger
@@ -126,7 +128,8 @@ class WeChatEndpoint:
         try:
             if request.method == "GET":
                 return PlainTextResponse(self._echo(request))
-            xml = await self._post(request, request_id)
+            body = await _read_capped(request, self._config.max_body_bytes)
+            xml = await self._post(request.query_params, body, request_id)
         except Rejected as exc:
             log.warning("rid=%s rejected %s callback: %s %s", request_id, request.method, exc.status, exc.reason)
             return Response(status_code=exc.status)
@@ -142,11 +145,27 @@ class WeChatEndpoint:
             raise bad_request("verification without echostr")
         return echostr
 
-    async def _post(self, request: Request, request_id: str) -> str:
-        query = request.query_params
+    async def post(self, scope: Scope, receive: Receive, send: Send) -> int:
+        """`POST /wechat` as a bare ASGI app — the hot path, without a framework's request, response,
+        routing and middleware objects (~5 % of the server's CPU per message); → the status sent."""
+        request_id = os.urandom(6).hex()
+        try:
+            body = await _receive_capped(scope, receive, self._config.max_body_bytes)
+            xml = await self._post(QueryParams(scope["query_string"]), body, request_id)
+        except Rejected as exc:
+            log.warning("rid=%s rejected POST callback: %s %s", request_id, exc.status, exc.reason)
+            await _respond(send, exc.status, b"", b"text/plain")
+            return exc.status
+        if xml == SUCCESS:
+            await _respond(send, 200, b"success", b"text/plain; charset=utf-8")
+        else:
+            await _respond(send, 200, xml.encode(), b"application/xml")
+        return 200
+
+    async def _post(self, query: Mapping[str, str], body: bytes, request_id: str) -> str:
         safe_mode = query.get("encrypt_type", "").lower() == "aes"
         self._verifier.check_query(query, require_signature=not safe_mode)
-        fields = parse_fields(decode_body(await _read_capped(request, self._config.max_body_bytes)))
+        fields = parse_fields(decode_body(body))
         if safe_mode:
             fields = parse_fields(self._verifier.decrypt(fields, query))
         require_sender(fields)
@@ -276,13 +295,41 @@ class WeChatEndpoint:
             log.exception("send-later flush failed")
 
 
-async def _read_capped(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length")
+def _check_declared(declared: str | None, limit: int) -> None:
     if declared is not None:
         if not declared.isdigit():
             raise bad_request("bad Content-Length")
         if int(declared) > limit:
             raise Rejected(413, f"body of {declared} bytes over the {limit}-byte cap")
+
+
+async def _receive_capped(scope: Scope, receive: Receive, limit: int) -> bytes:
+    for name, value in scope["headers"]:
+        if name == b"content-length":
+            _check_declared(value.decode("latin-1"), limit)
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            raise bad_request("the client went away mid-body")
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise Rejected(413, f"body over the {limit}-byte cap")
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+async def _respond(send: Send, status: int, body: bytes, content_type: bytes) -> None:
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", content_type), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def _read_capped(request: Request, limit: int) -> bytes:
+    _check_declared(request.headers.get("content-length"), limit)
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():

@@ -36,9 +36,13 @@ def echo(inbound: Inbound) -> Reply:
 
 def client(respond: Callable[[Inbound], Reply], kv: KV, *, late: LateDelivery | None = None,
            **overrides: object) -> TestClient:
+    """The endpoint served as in production: POST through `FrontDoor` straight to `endpoint.post`,
+    GET (URL verification) through the router."""
+    from siyu.app import FrontDoor
+
     endpoint = WeChatEndpoint(config(**overrides), respond, kv, late=late)
     app = Starlette(routes=[Route("/wechat", endpoint.handle, methods=["GET", "POST"])])
-    return TestClient(app)
+    return TestClient(FrontDoor(app, endpoint.post))
 
 
 def next_msg_id() -> int:
