@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import functools
 import threading
 import time
 from collections.abc import Awaitable, Callable
@@ -72,12 +73,34 @@ async def run(fn: Callable[..., T], *args: Any) -> T:
     return result  # type: ignore[no-any-return]
 
 
-def offload(fn: Callable[..., T], *args: Any) -> T:
-    """`fn(*args)` in a worker thread when running cooperatively (it may block); else in place."""
+def offload(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """`fn(*args, **kwargs)` in a worker thread when running cooperatively (it may block); else in place."""
     if not active():
-        return fn(*args)
+        return fn(*args, **kwargs)
     loop = asyncio.get_running_loop()
-    return wait(loop.run_in_executor(None, contextvars.copy_context().run, fn, *args))
+    call = functools.partial(fn, *args, **kwargs)
+    return wait(loop.run_in_executor(None, contextvars.copy_context().run, call))
+
+
+def offloading(fn: Callable[..., T]) -> Callable[..., T]:
+    """`fn` whose calls go through `offload` (for a port that does HTTP and the like)."""
+
+    @functools.wraps(fn)
+    def call(*args: Any, **kwargs: Any) -> T:
+        return offload(fn, *args, **kwargs)
+
+    return call
+
+
+class Offloaded:
+    """An adapter object (payment gateway, courier API…) whose method calls go through `offload`."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._inner, name)
+        return offloading(attr) if callable(attr) else attr
 
 
 LOCK_POLL_SECONDS = 0.001

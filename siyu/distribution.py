@@ -207,9 +207,12 @@ class DistributionWiring:
 
     def configure_chat(self) -> None:
         from bot.dialogue.handlers import distribution as chat
+        from commerce.cooperative import offloading
 
-        chat.configure(chat.DistributionPorts(policy=self.policy, referral_qr=self.referral_qr,
-                                              process_payout=lambda no: self.process_payout(no, announce=False),
+        # referral_qr and process_payout call WeChat's APIs: off the event loop when the dialogue runs on it
+        chat.configure(chat.DistributionPorts(policy=self.policy, referral_qr=offloading(self.referral_qr),
+                                              process_payout=offloading(
+                                                  lambda no: self.process_payout(no, announce=False)),
                                               confirm_url=self.confirm_url, confirm_in_sandbox=self.sandboxed))
 
     def welcome_text(self, code: str) -> str:

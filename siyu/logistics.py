@@ -59,8 +59,11 @@ def build_courier(c: Container) -> Kuaidi100Tracker:
 
 def configure_chat(c: Container) -> None:
     from bot.dialogue.handlers import aftersale as chat
+    from commerce.cooperative import Offloaded
 
-    chat.configure(chat.AfterSalePorts(gateway=c.pay_gateway, courier=c.courier,
+    # HTTP adapters: called from the dialogue, which may run on the event loop (commerce.cooperative)
+    gateway, courier = c.pay_gateway, c.courier
+    chat.configure(chat.AfterSalePorts(gateway=gateway and Offloaded(gateway), courier=courier and Offloaded(courier),
                                        after_sale_days=c.settings.orders.after_sale_days))
 
 

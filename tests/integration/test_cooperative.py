@@ -85,6 +85,20 @@ async def test_offload_runs_blocking_work_in_a_thread_and_in_place_outside_a_run
         cooperative.wait(asyncio.get_running_loop().create_future())
 
 
+async def test_an_offloaded_adapter_runs_its_calls_in_a_thread_when_cooperative() -> None:
+    class Courier:
+        limit = 3
+
+        def track(self, number: str, *, carrier: str = "") -> tuple[str, str, str]:
+            return number, carrier, threading.current_thread().name
+
+    courier = cooperative.Offloaded(Courier())
+    loop_thread = threading.current_thread().name
+    number, carrier, thread = await cooperative.run(lambda: courier.track("SF1", carrier="sf"))
+    assert (number, carrier, courier.limit) == ("SF1", "sf", 3) and thread != loop_thread
+    assert courier.track("SF2")[2] == loop_thread  # outside a run: in place
+
+
 async def test_a_lock_held_across_a_database_wait_does_not_deadlock_other_runs(pg_db: Database) -> None:
     make_sku(pg_db, stock=5)
 
