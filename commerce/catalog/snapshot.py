@@ -54,6 +54,8 @@ class Snapshot:
     categories: tuple[CategoryNode, ...]  # tree order
     by_id: dict[int, SearchEntry] = field(default_factory=dict)
     by_code: dict[str, SearchEntry] = field(default_factory=dict)
+    # search results over this snapshot, best first, by (query, category, price band) — see search.py
+    ranked: dict[tuple[Any, ...], list[SearchEntry]] = field(default_factory=dict)
 
 
 class _Generation:
