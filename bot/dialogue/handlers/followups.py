@@ -152,11 +152,9 @@ def bare_spec(state: DialogState, msg: Msg) -> Turn | None:
     if msg.nlu.intent not in ("add_to_cart", "product_detail", "search_product"):
         return None
     with msg.ctx.reads() as uow:
-        outline = catalog.product_outline(uow, state.focus)  # most short texts are not a spec: no query for them
-    if len(outline.skus) < 2 or (msg.nlu.value("spec") is None and named_sku(outline, msg) is None):
+        item = catalog.product_outline(uow, state.focus)  # names and specs: no query (adding re-checks stock)
+    if len(item.skus) < 2 or (msg.nlu.value("spec") is None and named_sku(item, msg) is None):
         return None
-    with msg.ctx.reads() as uow:
-        item = catalog.product_detail(uow, state.focus)
     spec_text, qty = cart.spec_in_text(msg, item, cart.quantity_of(msg))
     return cart.choose_sku(state, msg, item, qty, spec_text or str(msg.nlu.value("spec")))
 
