@@ -128,9 +128,24 @@ class CooperativeConnection(psycopg.Connection):  # type: ignore[type-arg]
     as usual anywhere else (threads, the CLI, Celery)."""
 
     def wait(self, gen: Any, interval: float = 0.1, timeout: float | None = None) -> Any:
-        if isinstance(greenlet.getcurrent(), _Runner):
-            return wait(waiting.wait_async(gen, self.pgconn.socket, interval=interval, timeout=timeout))
-        return super().wait(gen, interval, timeout)
+        if not isinstance(greenlet.getcurrent(), _Runner):
+            return super().wait(gen, interval, timeout)
+        try:
+            first = next(gen)  # many steps need no I/O at all (autocommit on/off, ROLLBACK when idle)
+        except StopIteration as done:
+            return done.value
+        return wait(waiting.wait_async(_resumed(first, gen), self.pgconn.socket, interval=interval, timeout=timeout))
+
+
+def _resumed(first: Any, gen: Any) -> Any:
+    """`gen` again, its first wait already taken: yields `first`, then goes on as `gen`."""
+    ready = yield first
+    while True:
+        try:
+            state = gen.send(ready)
+        except StopIteration as done:
+            return done.value
+        ready = yield state
 
 
 POOL_POLL_SECONDS = 0.0005
