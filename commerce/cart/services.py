@@ -12,6 +12,7 @@ re-checks availability every time it is shown (stock and shelf change meanwhile)
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import delete, select
 
@@ -81,15 +82,43 @@ def _validate(uow: UnitOfWork, found: store.Target, sku_id: int, quantity: int) 
         stock.ensure_within_limit(sku, product, quantity, already)
 
 
-def add_item(uow: UnitOfWork, openid: str, sku_id: int, quantity: int = 1) -> CartView:
-    """Put `quantity` more of a SKU in the cart (merging with an existing line)."""
+def add_item(uow: UnitOfWork, openid: str, sku_id: int, quantity: int = 1, *, commit: bool = False) -> CartView:
+    """Put `quantity` more of a SKU in the cart (merging with an existing line).
+
+    `commit=True`: committed here.  On PostgreSQL, in a unit of work that has done nothing yet, its
+    statements (read, write, cart; first contact: the customer row first) then run in autocommit on
+    a pooled connection of their own — no BEGIN and COMMIT round trips (the chat's add-to-cart:
+    5 → 3 round trips; a new customer's first: 9 → 5).
+    Each statement is atomic; the read-then-write of the quantity is no less racy than at READ
+    COMMITTED in one transaction.
+    """
     _check_quantity(quantity)
-    found = _target(uow, openid, sku_id)
+    if commit:
+        with uow.autocommit_connection() as raw:
+            if raw is not None:
+                found = store.target(uow, openid, sku_id, raw=raw)
+                if found is None:  # first contact
+                    store.create_customer(raw, openid)
+                    found = store.target(uow, openid, sku_id, raw=raw)
+                    assert found is not None
+                _save_added(uow, found, sku_id, quantity, raw=raw)
+                return view_cart(uow, openid, raw=raw)
+    view = _add(uow, openid, sku_id, quantity)
+    if commit:
+        uow.commit()
+    return view
+
+
+def _add(uow: UnitOfWork, openid: str, sku_id: int, quantity: int) -> CartView:
+    _save_added(uow, _target(uow, openid, sku_id), sku_id, quantity)
+    return view_cart(uow, openid)
+
+
+def _save_added(uow: UnitOfWork, found: store.Target, sku_id: int, quantity: int, *, raw: Any = None) -> None:
     total = quantity + (found.in_cart or 0)
     _check_quantity(total)
     _validate(uow, found, sku_id, total)
-    store.save_quantity(uow, found.customer_id, sku_id, total, new_line=found.in_cart is None)
-    return view_cart(uow, openid)
+    store.save_quantity(uow, found.customer_id, sku_id, total, new_line=found.in_cart is None, raw=raw)
 
 
 def set_quantity(uow: UnitOfWork, openid: str, sku_id: int, quantity: int) -> CartView:
@@ -129,8 +158,8 @@ def cart_items(uow: UnitOfWork, customer_id: int) -> list[tuple[int, int]]:
     return [(int(s), int(q)) for s, q in rows.tuples()]
 
 
-def view_cart(uow: UnitOfWork, openid: str) -> CartView:
-    current = store.cart_of(uow, openid)
+def view_cart(uow: UnitOfWork, openid: str, *, raw: Any | None = None) -> CartView:
+    current = store.cart_of(uow, openid, raw=raw)
     if current is None:  # first contact: the customer exists from now on, with an empty cart
         get_or_create(uow, openid)
         return CartView(lines=(), goods_fen=0, count=0)

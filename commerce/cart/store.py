@@ -127,9 +127,10 @@ def _connection(uow: UnitOfWork, *, writes: bool = False) -> Any | None:
     return raw
 
 
-def cart_of(uow: UnitOfWork, openid: str) -> Cart | None:
-    """The customer's lines, oldest first; None if no customer has this openid yet."""
-    raw = _connection(uow)
+def cart_of(uow: UnitOfWork, openid: str, *, raw: Any | None = None) -> Cart | None:
+    """The customer's lines, oldest first; None if no customer has this openid yet.  `raw`: a psycopg
+    connection of the caller's to read on instead of the unit of work's."""
+    raw = raw or _connection(uow)
     rows: Sequence[Sequence[Any]]
     if raw is not None:
         rows = raw.execute(CART_SQL, {"openid": openid}, prepare=True).fetchall()
@@ -141,9 +142,9 @@ def cart_of(uow: UnitOfWork, openid: str) -> Cart | None:
     return Cart(rows[0][0], rows[0][1] or 0, lines)
 
 
-def target(uow: UnitOfWork, openid: str, sku_id: int) -> Target | None:
+def target(uow: UnitOfWork, openid: str, sku_id: int, *, raw: Any | None = None) -> Target | None:
     """The customer's id, the SKU with its product, and its line's quantity; None if no customer yet."""
-    raw = _connection(uow)
+    raw = raw or _connection(uow)
     row: Sequence[Any] | None
     if raw is not None:
         row = raw.execute(TARGET_SQL, {"openid": openid, "sku_id": sku_id}, prepare=True).fetchone()
@@ -156,10 +157,19 @@ def target(uow: UnitOfWork, openid: str, sku_id: int) -> Target | None:
     return Target(row[0], SkuFacts(*row[1:7]), ProductFacts(row[7], row[8]), row[9])
 
 
-def save_quantity(uow: UnitOfWork, customer_id: int, sku_id: int, quantity: int, *, new_line: bool) -> None:
+def create_customer(raw: Any, openid: str) -> None:
+    """First contact, on a psycopg connection in autocommit: the customer row with the model's
+    defaults (a concurrent first contact wins the race harmlessly)."""
+    at = now()
+    raw.execute("INSERT INTO customers (openid, nickname, subscribed, member_level, created_at, updated_at) "
+                "VALUES (%s, '', true, 0, %s, %s) ON CONFLICT (openid) DO NOTHING", (openid, at, at))
+
+
+def save_quantity(uow: UnitOfWork, customer_id: int, sku_id: int, quantity: int, *, new_line: bool,
+                  raw: Any | None = None) -> None:
     """Write a line's quantity: insert the line when `new_line`, else update it."""
     at = now()
-    raw = _connection(uow, writes=True)
+    raw = raw or _connection(uow, writes=True)
     if raw is not None:
         if new_line:
             raw.execute("INSERT INTO cart_items (customer_id, sku_id, quantity, created_at, updated_at) "

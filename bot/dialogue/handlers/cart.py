@@ -35,8 +35,7 @@ def added(state: DialogState, view: Any, sku_id: int, product: ProductView, qty:
 
 def add_sku(state: DialogState, msg: Msg, product: ProductView, sku_id: int, qty: int) -> Turn:
     with msg.ctx.uow() as uow:
-        view = cart.add_item(uow, msg.openid, sku_id, qty)
-        uow.commit()
+        view = cart.add_item(uow, msg.openid, sku_id, qty, commit=True)
     return added(state, view, sku_id, product, qty)
 
 

@@ -29,6 +29,20 @@ class TestCartEditing:
         with db.uow() as uow:
             assert cart.view_cart(uow, BUYER).count == 2
 
+    def test_adding_with_commit_keeps_the_line_for_new_and_known_customers(self, db: Database) -> None:
+        sku = make_sku(db, price_fen=1500, stock=10, purchase_limit=5)
+        with db.uow() as uow:  # first contact: the customer is created in the same commit
+            assert cart.add_item(uow, BUYER, sku, 2, commit=True).count == 2
+        with db.uow() as uow:  # known customer (PostgreSQL: autocommitted statements)
+            view = cart.add_item(uow, BUYER, sku, 1, commit=True)
+        assert [(ln.sku_id, ln.quantity, ln.subtotal_fen) for ln in view.lines] == [(sku, 3, 4500)]
+        with db.uow() as uow, pytest.raises(PurchaseLimitExceeded):
+            cart.add_item(uow, BUYER, sku, 3, commit=True)
+        with db.uow() as uow, pytest.raises(OutOfStock):
+            cart.add_item(uow, BUYER, sku, 11, commit=True)
+        with db.uow() as uow:
+            assert cart.view_cart(uow, BUYER).count == 3
+
     def test_set_quantity_changes_and_zero_removes(self, db: Database) -> None:
         a = make_sku(db, "A", "面膜")
         b = make_sku(db, "B", "爽肤水")
