@@ -5,13 +5,17 @@ The snapshot (views + search entries + category tree) is rebuilt when:
   other than stock / sales_count (those "volatile" numbers are re-read for every result page
   instead, so a checkout does not throw the snapshot away), or runs a DML statement on
   those tables that touches other columns;
-- it is older than `TTL_SECONDS` (writes made by another process, e.g. `siyu catalog import`
-  while the server runs, show up within that time).
+- it is older than `TTL_SECONDS` and the catalog's fingerprint (row counts, last update times,
+  total sales — one small query) has changed meanwhile: writes made by another process, e.g.
+  `siyu catalog import` while the server runs, show up within that time, and an unchanged
+  catalog is not reloaded every 10 s (a rebuild holds the event loop for tens of ms: it was
+  the gateway bench's slowest replies).
 Snapshots are kept per engine and die with it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 import weakref
@@ -19,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import ORMExecuteState, Session, selectinload
 
@@ -56,6 +60,7 @@ class Snapshot:
     by_code: dict[str, SearchEntry] = field(default_factory=dict)
     # search results over this snapshot, best first, by (query, category, price band) — see search.py
     ranked: dict[tuple[Any, ...], list[SearchEntry]] = field(default_factory=dict)
+    fingerprint: tuple[Any, ...] = ()  # `_fingerprint` when built
 
 
 class _Generation:
@@ -86,9 +91,29 @@ def snapshot(uow: UnitOfWork) -> Snapshot:
     with _build_lock:
         snap = _cache.get(engine)
         if snap is None or not _fresh(snap):
-            snap = build(uow.session)
+            if snap is not None and snap.generation == _generation.value and _fingerprint(uow.session) == snap.fingerprint:
+                snap = dataclasses.replace(snap, built_at=time.monotonic())  # unchanged: keep it another TTL
+            else:
+                snap = build(uow.session)
             _cache[engine] = snap
     return snap
+
+
+def _fingerprint(session: Session) -> tuple[Any, ...]:
+    """What changes when another process edits the catalog: counts, last update times, total sales
+    (best-seller order), and the category tree's shape."""
+    row = session.execute(select(
+        select(func.count()).select_from(Product).scalar_subquery(),
+        select(func.max(Product.updated_at)).scalar_subquery(),
+        select(func.sum(Product.sales_count)).scalar_subquery(),
+        select(func.count()).select_from(Sku).scalar_subquery(),
+        select(func.max(Sku.updated_at)).scalar_subquery(),
+        select(func.count()).select_from(Category).scalar_subquery(),
+        select(func.max(Category.id)).scalar_subquery(),
+        select(func.sum(func.length(Category.path) + func.length(Category.name) + Category.sort_weight))
+        .scalar_subquery(),
+    )).one()
+    return tuple(row)
 
 
 def _fresh(snap: Snapshot) -> bool:
@@ -97,6 +122,7 @@ def _fresh(snap: Snapshot) -> bool:
 
 def build(session: Session) -> Snapshot:
     generation, built_at = _generation.value, time.monotonic()  # read before loading: a racing write wins
+    fingerprint = _fingerprint(session)
     categories = tree_order(session.scalars(select(Category)).all())
     products = session.scalars(
         select(Product).where(Product.on_shelf.is_(True)).options(selectinload(Product.skus)).order_by(Product.id)
@@ -105,7 +131,7 @@ def build(session: Session) -> Snapshot:
     _teach_tokenizer(visible, categories)
     entries = tuple(entry_for(product_view(p), p.sort_weight or 0) for p in visible)
     return Snapshot(generation, built_at, entries, categories,
-                    {e.view.id: e for e in entries}, {e.view.code: e for e in entries})
+                    {e.view.id: e for e in entries}, {e.view.code: e for e in entries}, fingerprint=fingerprint)
 
 
 def tree_order(categories: Iterable[Category]) -> tuple[CategoryNode, ...]:
