@@ -19,6 +19,7 @@ from commerce import cooperative
 from commerce.cart.model import CartItem
 from commerce.customers.model import Customer
 from commerce.db import Database
+from commerce.orders.model import Order
 from tests.conftest import REDIS_URL
 from tests.e2e.live_app import LiveApp
 
@@ -47,7 +48,7 @@ def say(http: httpx.Client, openid: str, text: str) -> str:
     return str(reply.get("content") or reply)
 
 
-def test_a_shopper_finds_and_adds_to_cart_with_the_dialogue_on_the_event_loop(shop: tuple[LiveApp, list[bool]]) -> None:
+def test_a_shopper_finds_adds_and_orders_with_the_dialogue_on_the_event_loop(shop: tuple[LiveApp, list[bool]]) -> None:
     app, on_loop = shop
     assert app.settings.wechat.cooperative_dialogue
     with httpx.Client(base_url=app.base_url, timeout=30) as http:
@@ -55,12 +56,17 @@ def test_a_shopper_finds_and_adds_to_cart_with_the_dialogue_on_the_event_loop(sh
         assert "¥" in say(http, "o_coop", "第一个详细说说")
         assert "购物车" in say(http, "o_coop", "来两件5斤")
         assert "赣南脐橙" in say(http, "o_coop", "购物车")
+        assert "同意" in say(http, "o_coop", "结算")
+        say(http, "o_coop", "同意")
+        assert "应付" in say(http, "o_coop", "王小明 13812345678 浙江省杭州市西湖区文三路100号")
+        assert "待支付" in say(http, "o_coop", "确认")  # the order, on the loop: fast-path checkout, order number
     assert on_loop and all(on_loop)
     with app.container.db.uow() as uow:
         customer = uow.session.scalar(select(Customer).where(Customer.openid == "o_coop"))
         assert customer is not None
         quantity = uow.session.scalar(select(func.sum(CartItem.quantity)).where(CartItem.customer_id == customer.id))
-    assert quantity == 2
+        orders = uow.session.scalars(select(Order.payable_fen).where(Order.customer_id == customer.id)).all()
+    assert quantity is None and len(orders) == 1 and orders[0] >= 7980  # two 5斤 boxes (+ shipping); cart empty
 
 
 def test_thirty_shoppers_at_once_are_all_answered_and_nothing_is_lost(shop: tuple[LiveApp, list[bool]]) -> None:
