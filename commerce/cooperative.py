@@ -57,12 +57,12 @@ def wait(awaitable: Awaitable[T]) -> T:
     return current.parent.switch(awaitable)  # type: ignore[no-any-return]
 
 
-async def run(fn: Callable[..., T], *args: Any) -> T:
-    """Run `fn(*args)` on this thread, awaiting what it hands over with `wait`; in a copy of the
-    current context, like a thread pool's task."""
+async def run(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run `fn(*args, **kwargs)` on this thread, awaiting what it hands over with `wait`; in a copy
+    of the current context, like a thread pool's task."""
     runner = _Runner(fn, greenlet.getcurrent())
     runner.gr_context = contextvars.copy_context()
-    result = runner.switch(*args)
+    result = runner.switch(*args, **kwargs)
     while not runner.dead:
         try:
             value = await result

@@ -14,10 +14,8 @@ from bot.kv import RedisKV
 from commerce import cooperative
 from commerce.catalog import snapshot
 from commerce.db import Database
-from commerce.inventory.errors import OutOfStock
-from commerce.orders import services as orders
 from commerce.orders.model import Order
-from tests.integration.orders.shop import make_shopper, make_sku, stock_of
+from tests.integration.orders.shop import buy_one, make_shopper, make_sku, order_one, stock_of
 
 
 def sleep_in_postgres(db: Database, seconds: float) -> int:
@@ -117,18 +115,8 @@ async def test_twenty_cooperative_checkouts_of_the_last_unit_sell_it_exactly_onc
     sku = make_sku(pg_db, stock=1)
     buyers = [make_shopper(pg_db, f"o-coop-{i}") for i in range(20)]
 
-    def checkout(i: int) -> str:
-        try:
-            with pg_db.uow() as uow:
-                orders.place_order(uow, buyers[i].openid, address_id=buyers[i].address_id, items=[(sku, 1)],
-                                   commit=commit_inside)
-                if not commit_inside:
-                    uow.commit()
-        except OutOfStock:
-            return "out"
-        return "ok"
-
-    outcomes = await asyncio.gather(*(cooperative.run(checkout, i) for i in range(20)))
+    outcomes = await asyncio.gather(*(cooperative.run(buy_one, pg_db, b, sku, commit_inside=commit_inside)
+                                      for b in buyers))
     assert sorted(outcomes) == ["ok"] + ["out"] * 19
     assert stock_of(pg_db, sku) == 0
     with pg_db.uow() as uow:
@@ -140,13 +128,7 @@ async def test_cooperative_checkouts_get_distinct_order_numbers(pg_db: Database)
     buyer = make_shopper(pg_db)
 
     def five() -> list[str]:
-        numbers = []
-        for _ in range(5):
-            with pg_db.uow() as uow:
-                numbers.append(orders.place_order(uow, buyer.openid, address_id=buyer.address_id,
-                                                  items=[(sku, 1)]).order_no)
-                uow.commit()
-        return numbers
+        return [order_one(pg_db, buyer, sku) for _ in range(5)]
 
     batches = await asyncio.gather(*(cooperative.run(five) for _ in range(8)))
     numbers = [n for batch in batches for n in batch]

@@ -54,3 +54,29 @@ def stock_of(db: Database, sku_id: int) -> int:
         sku = uow.session.get(Sku, sku_id)
         assert sku is not None
         return sku.stock
+
+
+def buy_one(db: Database, shopper: Shopper, sku_id: int, *, commit_inside: bool = False) -> str:
+    """One unit checked out: "ok", "out" (out of stock) — for the concurrency tests."""
+    from commerce.inventory.errors import OutOfStock
+    from commerce.orders import services as orders
+
+    try:
+        with db.uow() as uow:
+            orders.place_order(uow, shopper.openid, address_id=shopper.address_id, items=[(sku_id, 1)],
+                               commit=commit_inside)
+            if not commit_inside:
+                uow.commit()
+    except OutOfStock:
+        return "out"
+    return "ok"
+
+
+def order_one(db: Database, shopper: Shopper, sku_id: int) -> str:
+    """One unit ordered and committed; → the order number."""
+    from commerce.orders import services as orders
+
+    with db.uow() as uow:
+        no = orders.place_order(uow, shopper.openid, address_id=shopper.address_id, items=[(sku_id, 1)]).order_no
+        uow.commit()
+    return no

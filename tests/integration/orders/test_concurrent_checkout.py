@@ -9,7 +9,7 @@ from commerce.db import Database
 from commerce.inventory.errors import OutOfStock
 from commerce.orders import services as orders
 from commerce.orders.model import Order
-from tests.integration.orders.shop import make_shopper, make_sku, stock_of
+from tests.integration.orders.shop import buy_one, make_shopper, make_sku, stock_of
 
 
 @pytest.mark.parametrize("commit_inside", [False, True], ids=["caller-commits", "pipelined-commit"])
@@ -25,14 +25,7 @@ def test_twenty_concurrent_checkouts_of_the_last_unit_sell_it_exactly_once(
     def checkout(i: int) -> None:
         barrier.wait()
         try:
-            with pg_db.uow() as uow:
-                orders.place_order(uow, buyers[i].openid, address_id=buyers[i].address_id, items=[(sku, 1)],
-                                   commit=commit_inside)
-                if not commit_inside:
-                    uow.commit()
-            result = "ok"
-        except OutOfStock:
-            result = "out"
+            result = buy_one(pg_db, buyers[i], sku, commit_inside=commit_inside)
         except Exception as exc:  # noqa: BLE001 - any other failure is reported by the assertion
             result = repr(exc)
         with lock:
