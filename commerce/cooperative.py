@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import functools
+import logging
 import threading
 import time
 from collections.abc import Awaitable, Callable
@@ -38,6 +39,7 @@ from sqlalchemy.pool import ConnectionPoolEntry, QueuePool
 from sqlalchemy.util.queue import Empty
 
 T = TypeVar("T")
+log = logging.getLogger("commerce.cooperative")
 
 
 class _Runner(greenlet.greenlet):  # type: ignore[misc]
@@ -62,15 +64,32 @@ async def run(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     of the current context, like a thread pool's task."""
     runner = _Runner(fn, greenlet.getcurrent())
     runner.gr_context = contextvars.copy_context()
+    started = time.perf_counter()
     result = runner.switch(*args, **kwargs)
+    _check_slice(fn, started)
     while not runner.dead:
         try:
             value = await result
         except BaseException as exc:  # noqa: BLE001 - raised inside fn, at its wait()
+            started = time.perf_counter()
             result = runner.throw(exc)
         else:
+            started = time.perf_counter()
             result = runner.switch(value)
+        _check_slice(fn, started)
     return result  # type: ignore[no-any-return]
+
+
+SLOW_SLICE_SECONDS = 0.1
+
+
+def _check_slice(fn: Callable[..., Any], started: float) -> None:
+    """The watchdog for the module's rules: a stretch of cooperative code that kept the loop this long
+    without awaiting held up every other request — most likely a blocking call that needs `offload`."""
+    held = time.perf_counter() - started
+    if held >= SLOW_SLICE_SECONDS:
+        log.warning("%s held the event loop for %.0f ms without awaiting: a blocking call that should go "
+                    "through cooperative.offload?", getattr(fn, "__qualname__", fn), held * 1000)
 
 
 def offload(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:

@@ -4,6 +4,7 @@ Redis waits awaited there — overlapping, correct under contention, never deadl
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 import time
 
@@ -81,6 +82,17 @@ async def test_offload_runs_blocking_work_in_a_thread_and_in_place_outside_a_run
     assert cooperative.offload(where) == loop_thread
     with pytest.raises(RuntimeError):
         cooperative.wait(asyncio.get_running_loop().create_future())
+
+
+async def test_a_run_that_blocks_the_loop_is_reported(caplog: pytest.LogCaptureFixture) -> None:
+    def blocking() -> None:
+        time.sleep(cooperative.SLOW_SLICE_SECONDS + 0.02)  # e.g. an HTTP call that was not offloaded
+
+    with caplog.at_level(logging.WARNING, logger="commerce.cooperative"):
+        await cooperative.run(blocking)
+        await cooperative.run(cooperative.offload, blocking)  # offloaded: the loop stays free
+    reports = [r.message for r in caplog.records if "held the event loop" in r.message]
+    assert len(reports) == 1 and reports[0].startswith(blocking.__qualname__)
 
 
 async def test_an_offloaded_adapter_runs_its_calls_in_a_thread_when_cooperative() -> None:
