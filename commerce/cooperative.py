@@ -64,20 +64,19 @@ async def run(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     of the current context, like a thread pool's task."""
     runner = _Runner(fn, greenlet.getcurrent())
     runner.gr_context = contextvars.copy_context()
-    started = time.perf_counter()
-    result = runner.switch(*args, **kwargs)
-    _check_slice(fn, started)
-    while not runner.dead:
+    step = functools.partial(runner.switch, *args, **kwargs)
+    while True:
+        started = time.perf_counter()
+        result = step()
+        _check_slice(fn, started)
+        if runner.dead:
+            return result  # type: ignore[no-any-return]
         try:
             value = await result
         except BaseException as exc:  # noqa: BLE001 - raised inside fn, at its wait()
-            started = time.perf_counter()
-            result = runner.throw(exc)
+            step = functools.partial(runner.throw, exc)
         else:
-            started = time.perf_counter()
-            result = runner.switch(value)
-        _check_slice(fn, started)
-    return result  # type: ignore[no-any-return]
+            step = functools.partial(runner.switch, value)
 
 
 SLOW_SLICE_SECONDS = 0.1

@@ -19,6 +19,7 @@ from starlette.routing import BaseRoute, Route
 from starlette.types import Receive, Scope, Send
 
 from siyu.container import Container
+from siyu.metrics import observe
 
 log = logging.getLogger("siyu.app")
 
@@ -107,8 +108,6 @@ class FrontDoor:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"] == "/wechat" and scope["method"] == "POST":
-            from siyu.metrics import observe
-
             started, status = time.perf_counter(), 500
             try:
                 status = await self._wechat_post(scope, receive, send)

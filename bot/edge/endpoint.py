@@ -25,10 +25,9 @@ import os
 import threading
 import time
 import weakref
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import AbstractContextManager, contextmanager
-from typing import Any
+from contextlib import AbstractContextManager
 
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
@@ -43,7 +42,7 @@ from bot.edge.rejection import Rejected, bad_request
 from bot.edge.reply_xml import SUCCESS, render_reply
 from bot.edge.security import CallbackVerifier
 from bot.edge.texts import APOLOGY
-from bot.kv import KV, Write
+from bot.kv import KV, Batch, BatchingKV, Write
 from bot.messages import EmptyReply, ImageReply, Inbound, NewsReply, Reply, TextReply, TransferReply
 from commerce import cooperative
 
@@ -85,15 +84,6 @@ class _Job:
             return self.xml
 
 
-class _Nothing:
-    pending: list[Write] = []
-
-
-@contextmanager
-def _no_deferral(known: object) -> Iterator[_Nothing]:
-    yield _Nothing()
-
-
 class WeChatEndpoint:
     def __init__(
         self,
@@ -111,8 +101,8 @@ class WeChatEndpoint:
         self._bind = bind_log_context
         self._prefetch = prefetch
         self._kv = kv
-        self._deferred: Callable[[dict[str, str | None]], AbstractContextManager[Any]] = (
-            getattr(kv, "deferred", None) or _no_deferral)
+        self._deferred: Callable[[dict[str, str | None]], AbstractContextManager[Batch]] = (
+            getattr(kv, "deferred", None) or BatchingKV(kv).deferred)
         self._verifier = CallbackVerifier(config)
         self._ledger = RetryLedger(kv, config.dedup_ttl_seconds)
         self._tasks: set[asyncio.Task[None]] = set()  # running dialogues (a task needs a strong reference)
@@ -128,7 +118,7 @@ class WeChatEndpoint:
         try:
             if request.method == "GET":
                 return PlainTextResponse(self._echo(request))
-            body = await _read_capped(request, self._config.max_body_bytes)
+            body = await _receive_capped(request.scope, request.receive, self._config.max_body_bytes)
             xml = await self._post(request.query_params, body, request_id)
         except Rejected as exc:
             log.warning("rid=%s rejected %s callback: %s %s", request_id, request.method, exc.status, exc.reason)
@@ -210,16 +200,14 @@ class WeChatEndpoint:
     async def _settle(self, job: _Job, key: str, xml: str) -> None:
         """Send the reply's cache writes and the answer kept for retries (one round trip), then let a
         worker thread send the CS messages that waited for this user."""
-        await self._write(job, [*job.writes, self._ledger.done(key, xml)])
-        if job.waiting:
-            self._pool.submit(contextvars.copy_context().run, self._flush_pending, job.inbound.openid)
-
-    async def _write(self, job: _Job, writes: list[Write]) -> None:
+        writes = [*job.writes, self._ledger.done(key, xml)]
         try:
             await self._kv.aset_then_get(writes, [])
         except Exception:  # noqa: BLE001 - like every cache write here: log, never break the reply
             log.warning("rid=%s cache unavailable; %d writes of the reply lost", job.inbound.request_id,
                         len(writes), exc_info=True)
+        if job.waiting:
+            self._pool.submit(contextvars.copy_context().run, self._flush_pending, job.inbound.openid)
 
     async def _dialogue(self, job: _Job, key: str) -> None:
         """Run `_work` on the loop (`cooperative`, at most `max_cooperative` at once) or in a thread;
@@ -295,18 +283,14 @@ class WeChatEndpoint:
             log.exception("send-later flush failed")
 
 
-def _check_declared(declared: str | None, limit: int) -> None:
-    if declared is not None:
-        if not declared.isdigit():
-            raise bad_request("bad Content-Length")
-        if int(declared) > limit:
-            raise Rejected(413, f"body of {declared} bytes over the {limit}-byte cap")
-
-
 async def _receive_capped(scope: Scope, receive: Receive, limit: int) -> bytes:
     for name, value in scope["headers"]:
         if name == b"content-length":
-            _check_declared(value.decode("latin-1"), limit)
+            declared = value.decode("latin-1")
+            if not declared.isdigit():
+                raise bad_request("bad Content-Length")
+            if int(declared) > limit:
+                raise Rejected(413, f"body of {declared} bytes over the {limit}-byte cap")
     chunks: list[bytes] = []
     size = 0
     while True:
@@ -326,15 +310,3 @@ async def _respond(send: Send, status: int, body: bytes, content_type: bytes) ->
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", content_type), (b"content-length", str(len(body)).encode())]})
     await send({"type": "http.response.body", "body": body})
-
-
-async def _read_capped(request: Request, limit: int) -> bytes:
-    _check_declared(request.headers.get("content-length"), limit)
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise Rejected(413, f"body over the {limit}-byte cap")
-        chunks.append(chunk)
-    return b"".join(chunks)

@@ -63,11 +63,14 @@ def _check_quantity(quantity: int, *, allow_zero: bool = False) -> None:
         raise InvalidInput("quantity", f"at most {policy.current().max_quantity_per_line} per line")
 
 
-def _target(uow: UnitOfWork, openid: str, sku_id: int) -> store.Target:
-    found = store.target(uow, openid, sku_id)
+def _target(uow: UnitOfWork, openid: str, sku_id: int, *, raw: Any | None = None) -> store.Target:
+    found = store.target(uow, openid, sku_id, raw=raw)
     if found is None:  # first contact: create the customer, then read again
-        get_or_create(uow, openid)
-        found = store.target(uow, openid, sku_id)
+        if raw is not None:
+            store.create_customer(raw, openid)
+        else:
+            get_or_create(uow, openid)
+        found = store.target(uow, openid, sku_id, raw=raw)
         assert found is not None
     return found
 
@@ -96,29 +99,20 @@ def add_item(uow: UnitOfWork, openid: str, sku_id: int, quantity: int = 1, *, co
     if commit:
         with uow.autocommit_connection() as raw:
             if raw is not None:
-                found = store.target(uow, openid, sku_id, raw=raw)
-                if found is None:  # first contact
-                    store.create_customer(raw, openid)
-                    found = store.target(uow, openid, sku_id, raw=raw)
-                    assert found is not None
-                _save_added(uow, found, sku_id, quantity, raw=raw)
-                return view_cart(uow, openid, raw=raw)
+                return _add(uow, openid, sku_id, quantity, raw=raw)
     view = _add(uow, openid, sku_id, quantity)
     if commit:
         uow.commit()
     return view
 
 
-def _add(uow: UnitOfWork, openid: str, sku_id: int, quantity: int) -> CartView:
-    _save_added(uow, _target(uow, openid, sku_id), sku_id, quantity)
-    return view_cart(uow, openid)
-
-
-def _save_added(uow: UnitOfWork, found: store.Target, sku_id: int, quantity: int, *, raw: Any = None) -> None:
+def _add(uow: UnitOfWork, openid: str, sku_id: int, quantity: int, *, raw: Any | None = None) -> CartView:
+    found = _target(uow, openid, sku_id, raw=raw)
     total = quantity + (found.in_cart or 0)
     _check_quantity(total)
     _validate(uow, found, sku_id, total)
     store.save_quantity(uow, found.customer_id, sku_id, total, new_line=found.in_cart is None, raw=raw)
+    return view_cart(uow, openid, raw=raw)
 
 
 def set_quantity(uow: UnitOfWork, openid: str, sku_id: int, quantity: int) -> CartView:
